@@ -1,0 +1,241 @@
+"""Incremental checker: set a cell, get the findings that changed; a full audit is the same engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.catalogue import NAMES as CATALOGUE_NAMES
+from core.catalogue import load_catalogue, same_name
+from core.findings import Describer, Finding, check_message, sort_key
+from core.money import format_amount, unit_fen
+from core.report import Report, parse_address, parse_row_key
+from core.rules import Check, RuleSpec, depends_on_rows, expand, hierarchy_rule
+from core.templates import TemplateSet
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one edit did: the cells whose value changed and the findings that came and went."""
+
+    cells: frozenset[str]
+    appeared: tuple[Finding, ...]
+    disappeared: tuple[Finding, ...]
+
+
+NO_CHANGE = Change(frozenset(), (), ())
+
+
+class Checker:
+    """Holds one report's figures and its current findings, kept up to date edit by edit."""
+
+    def __init__(self, templates: TemplateSet, report: Report):
+        self.templates = templates
+        self.unit = report.amount_unit
+        self._tolerance_per_term = unit_fen(self.unit) // 200  # half of the last printed digit
+        self.values: dict[str, int] = {}
+        self.labels: dict[str, str] = {}
+        for text, value in report.cells.items():
+            self.values[str(parse_address(text, templates))] = value
+        for key, label in report.labels.items():
+            table, row = parse_row_key(key, templates)
+            self.labels[f"{table}:{row}"] = label
+        self.present: dict[str, set[str]] = {}
+        for key in list(self.values) + list(self.labels):
+            table, row = key.split(":")[:2]
+            self.present.setdefault(table, set()).add(row)
+        self.describer = Describer(templates, self.row_name)
+        self._rules: list[RuleSpec] = list(templates.all_rules) + [
+            hierarchy_rule(t) for t in templates.tables.values() if t.kind == "classification"
+        ]
+        self._row_rules: dict[str, list[RuleSpec]] = {}
+        for rule in self._rules:
+            for table in depends_on_rows(rule, templates):
+                self._row_rules.setdefault(table, []).append(rule)
+        self._checks: dict[str, Check] = {}
+        self._by_rule: dict[str, set[str]] = {}
+        self._index: dict[str, set[str]] = {}
+        self._findings: dict[str, Finding] = {}
+        for rule in self._rules:
+            self._install(rule)
+        for key in self._checks:
+            self._refresh(key)
+        for table, rows in self.present.items():
+            for row in rows:
+                self._refresh(_row_key(table, row))
+        for address in self.values:
+            self._refresh(_cell_key(address))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def findings(self) -> list[Finding]:
+        """Current findings in table order, errors first."""
+        return sorted(self._findings.values(), key=sort_key(self.templates))
+
+    def row_name(self, table_id: str, row: str) -> str | None:
+        """The row's name as typed, else the catalogue's."""
+        label = self.labels.get(f"{table_id}:{row}")
+        if label:
+            return label.strip()
+        table = self.templates.table(table_id)
+        return load_catalogue(table.catalogue).get(row) if table.catalogue else None
+
+    def rules_reading(self, address: str) -> int:
+        """How many checks read this cell (for benchmarks and the window's tooltips)."""
+        return len(self._index.get(address, ()))
+
+    # -- editing ---------------------------------------------------------------------------
+
+    def set(self, address: str, value: int | None) -> Change:
+        """Give a cell a value in 分 (None clears it); re-check only what reads that cell."""
+        cell = parse_address(address, self.templates)
+        address = str(cell)
+        if self.values.get(address) == value:
+            return NO_CHANGE
+        if value is None:
+            del self.values[address]
+        else:
+            self.values[address] = value
+        keys = set(self._index.get(address, ()))
+        keys.add(_cell_key(address))
+        keys |= self._add_row(cell.table, cell.row)
+        appeared, disappeared = self._refresh_all(keys)
+        return Change(frozenset({address}), appeared, disappeared)
+
+    def set_label(self, table_id: str, row: str, label: str | None) -> Change:
+        """Give a row its printed or typed name (None or blank removes it)."""
+        table_id, row = parse_row_key(f"{table_id}:{row}", self.templates)
+        key = f"{table_id}:{row}"
+        label = (label or "").strip() or None
+        if self.labels.get(key) == label:
+            return NO_CHANGE
+        if label is None:
+            del self.labels[key]
+        else:
+            self.labels[key] = label
+        keys = {_row_key(table_id, row)} | self._add_row(table_id, row)
+        keys |= {k for col in self.templates.table(table_id).columns for k in self._index.get(f"{key}:{col}", ())}
+        appeared, disappeared = self._refresh_all(keys)
+        return Change(frozenset(), appeared, disappeared)
+
+    # -- machinery -------------------------------------------------------------------------
+
+    def _add_row(self, table_id: str, row: str) -> set[str]:
+        rows = self.present.setdefault(table_id, set())
+        if row in rows:
+            return set()
+        rows.add(row)
+        keys = {_row_key(table_id, row)}
+        for rule in self._row_rules.get(table_id, ()):
+            keys |= self._install(rule)
+        return keys
+
+    def _install(self, rule: RuleSpec) -> set[str]:
+        """(Re)expand a rule; returns the keys of checks that are new, changed or gone."""
+        fresh = {c.key: c for c in expand(rule, self.templates, self.present)}
+        old_keys = self._by_rule.get(rule.id, set())
+        touched = set()
+        for key in old_keys - fresh.keys():
+            self._unindex(self._checks.pop(key))
+            touched.add(key)
+        for key, check in fresh.items():
+            if self._checks.get(key) != check:
+                if key in self._checks:
+                    self._unindex(self._checks[key])
+                self._checks[key] = check
+                for address in check.addresses:
+                    self._index.setdefault(address, set()).add(key)
+                touched.add(key)
+        self._by_rule[rule.id] = set(fresh)
+        return touched
+
+    def _unindex(self, check: Check) -> None:
+        for address in check.addresses:
+            self._index[address].discard(check.key)
+
+    def _refresh_all(self, keys: set[str]) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+        appeared, disappeared = [], []
+        for key in keys:
+            before = self._findings.get(key)
+            after = self._refresh(key)
+            if before != after:
+                if before is not None:
+                    disappeared.append(before)
+                if after is not None:
+                    appeared.append(after)
+        order = sort_key(self.templates)
+        return tuple(sorted(appeared, key=order)), tuple(sorted(disappeared, key=order))
+
+    def _refresh(self, key: str) -> Finding | None:
+        kind, _, subject = key.partition("|")
+        if kind == "cell":
+            finding = self._cell_finding(subject)
+        elif kind == "row":
+            finding = self._row_finding(*subject.split(":"))
+        else:
+            check = self._checks.get(key)
+            finding = self._check_finding(check) if check else None
+        if finding is None:
+            self._findings.pop(key, None)
+        else:
+            self._findings[key] = finding
+        return finding
+
+    def _check_finding(self, check: Check) -> Finding | None:
+        values = self.values
+        filled = 0
+        actual = expected = 0
+        for address, sign in check.left:
+            value = values.get(address)
+            if value is not None:
+                filled += 1
+                actual += sign * value
+        for address, sign in check.right:
+            value = values.get(address)
+            if value is not None:
+                filled += 1
+                expected += sign * value
+        diff = actual - expected
+        if filled == 0 or diff == 0 or (check.rule.relation == "<=" and diff < 0):
+            return None
+        # A blank cell is exactly zero: only filled cells carry a rounding error.
+        severity = "rounding" if abs(diff) <= filled * self._tolerance_per_term else check.rule.severity
+        message = check_message(check, self.describer, severity, actual, expected, self.unit)
+        table = check.left[0][0].split(":")[0]
+        return Finding(check.rule.id, severity, table, check.addresses, expected, actual, diff, message, check.key)
+
+    def _cell_finding(self, address: str) -> Finding | None:
+        value = self.values.get(address)
+        if value is None or value >= 0:
+            return None
+        table = address.split(":")[0]
+        message = f"{self.describer.cell(address, with_table=True)}为负数（{format_amount(value, self.unit)} {self.unit}），请核对"
+        return Finding("金额非负", "warning", table, (address,), None, value, None, message, _cell_key(address))
+
+    def _row_finding(self, table_id: str, row: str) -> Finding | None:
+        table = self.templates.table(table_id)
+        if table.catalogue is None or row in table.special_rows or row not in self.present.get(table_id, ()):
+            return None
+        catalogue = load_catalogue(table.catalogue)
+        official = catalogue.get(row)
+        label = self.labels.get(f"{table_id}:{row}")
+        where = f"{table_id}:{row}"
+        if official is None:
+            message = f"{table.printed}科目编码“{row}”不在{CATALOGUE_NAMES[table.catalogue]}中，请核对编码"
+            return Finding(f"{table_id}.科目编码", "warning", table_id, (where,), None, None, None, message, _row_key(table_id, row))
+        if label and not same_name(label, official):
+            message = f"{table.printed}“{row}”行科目名称“{label.strip()}”与{CATALOGUE_NAMES[table.catalogue]}名称“{official}”不一致"
+            return Finding(f"{table_id}.科目名称", "warning", table_id, (where,), None, None, None, message, _row_key(table_id, row))
+        return None
+
+
+def _row_key(table: str, row: str) -> str:
+    return f"row|{table}:{row}"
+
+
+def _cell_key(address: str) -> str:
+    return f"cell|{address}"
+
+
+def audit(templates: TemplateSet, report: Report) -> list[Finding]:
+    """A full audit of a report: every rule over every cell."""
+    return Checker(templates, report).findings()

@@ -1,0 +1,76 @@
+"""Commands run without a window: each takes parsed arguments and returns an exit status."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from typing import TextIO
+
+from core.audit import audit
+from core.findings import SEVERITIES, SEVERITY_NAMES, Finding
+from core.money import amount_text
+from core.report import Report
+from core.reportfile import ReportFileError, read_report
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def summarise(report: Report, findings: list[Finding]) -> dict:
+    """Counts by severity and by table, as the command line and every summary show them."""
+    by_table: dict[str, dict[str, int]] = {}
+    for finding in findings:
+        counts = by_table.setdefault(finding.table, dict.fromkeys(SEVERITIES, 0))
+        counts[finding.severity] += 1
+    totals = Counter(f.severity for f in findings)
+    return {
+        "unit": report.unit_name,
+        "year": report.year,
+        "amount_unit": report.amount_unit,
+        "counts": {s: totals.get(s, 0) for s in SEVERITIES},
+        "by_table": by_table,
+    }
+
+
+def finding_to_dict(finding: Finding, unit: str) -> dict:
+    def amount(value: int | None) -> str | None:
+        return None if value is None else amount_text(value, unit)
+
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "table": finding.table,
+        "cells": list(finding.cells),
+        "expected": amount(finding.expected),
+        "actual": amount(finding.actual),
+        "diff": amount(finding.diff),
+        "message": finding.message,
+    }
+
+
+def run_audit(path: str, as_json: bool, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """`audit FILE`: print the findings; 0 no error, 1 at least one error, 2 unreadable file."""
+    try:
+        report, templates = read_report(path)
+    except ReportFileError as exc:
+        print(f"无法读取报表：{exc}", file=err)
+        return EXIT_UNREADABLE
+    findings = audit(templates, report)
+    summary = summarise(report, findings)
+    if as_json:
+        data = {"findings": [finding_to_dict(f, report.amount_unit) for f in findings], "summary": summary}
+        print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
+    else:
+        _print_text(report, findings, summary, out)
+    return EXIT_ERRORS if summary["counts"]["error"] else EXIT_OK
+
+
+def _print_text(report: Report, findings: list[Finding], summary: dict, out: TextIO) -> None:
+    counts = summary["counts"]
+    print(f"{report.unit_name}　{report.year}年度　审核结果（金额单位：{report.amount_unit}）", file=out)
+    print("，".join(f"{SEVERITY_NAMES[s]} {counts[s]} 条" for s in SEVERITIES), file=out)
+    for finding in findings:
+        print(f"\n[{SEVERITY_NAMES[finding.severity]}] {finding.rule}　{'，'.join(finding.cells)}", file=out)
+        print(f"  {finding.message}", file=out)
+    if not findings:
+        print("全部勾稽关系成立。", file=out)

@@ -1,0 +1,130 @@
+"""Findings and their Chinese messages, naming rows and columns the way the printed tables do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from core.money import format_amount
+from core.rules import Check
+from core.templates import TableTemplate, TemplateSet
+
+SEVERITIES = ("error", "warning", "rounding")
+SEVERITY_NAMES = {"error": "强制", "warning": "提示", "rounding": "尾差"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One violated identity (or a suspicious cell or row), as every view renders it."""
+
+    rule: str
+    severity: str
+    table: str
+    cells: tuple[str, ...]
+    expected: int | None
+    actual: int | None
+    diff: int | None
+    message: str
+    key: str = ""
+
+
+#: Name of a row as printed or typed: (table, row) → label or None.
+RowNamer = Callable[[str, str], "str | None"]
+
+
+class Describer:
+    """Turns addresses into the words a finance officer reads on the printed table."""
+
+    def __init__(self, templates: TemplateSet, row_name: RowNamer):
+        self.templates = templates
+        self.row_name = row_name
+
+    def row(self, table: TableTemplate, row: str) -> str:
+        if table.kind == "lines":
+            label = table.lines[row].label if row in table.lines else None
+            return f"第{row}行“{label}”" if label else f"第{row}行"
+        if table.kind == "single":
+            return ""
+        if row in table.special_rows:
+            return f"“{row}”行"
+        name = self.row_name(table.id, row)
+        return f"“{row} {name}”行" if name else f"“{row}”行"
+
+    def column(self, table: TableTemplate, col: int) -> str:
+        title = table.columns.get(col)
+        return f"第{col}栏“{title}”" if title else f"第{col}栏"
+
+    def cell(self, address: str, with_table: bool = False) -> str:
+        table_id, row, col = address.split(":")
+        table = self.templates.table(table_id)
+        parts = [table.printed] if with_table else []
+        row_text = self.row(table, row)
+        if table.kind == "classification" and len(table.columns) == 1:
+            parts.append(row_text.removesuffix("行"))
+        else:
+            multi = len(table.row_columns(row)) > 1
+            parts.append(row_text + (self.column(table, int(col)) if multi or not row_text else ""))
+        return "".join(parts)
+
+    def terms(self, left: str, terms: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Short names of the terms of a check, relative to its left-hand cell."""
+        table_id, row, col = left.split(":")
+        table = self.templates.table(table_id)
+        split = [a.split(":") for a, _ in terms]
+        if all(t == table_id and c == col for t, _, c in split) and table.kind == "lines":
+            return _number_run("行", [(r, s) for (_, r, _), (_, s) in zip(split, terms, strict=True)])
+        if all(t == table_id and r == row for t, r, _ in split):
+            return _number_run("栏", [(c, s) for (_, _, c), (_, s) in zip(split, terms, strict=True)])
+        if all(t == table_id and c == col for t, _, c in split):
+            return [(self.row(table, r).removesuffix("行"), s) for (_, r, _), (_, s) in zip(split, terms, strict=True)]
+        return [(self.cell(a, with_table=a.split(":")[0] != table_id), s) for a, s in terms]
+
+
+def _number_run(unit: str, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    numbers = [int(n) for n, _ in terms]
+    if len(numbers) > 2 and all(s > 0 for _, s in terms) and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return [(f"第{numbers[0]}至{numbers[-1]}{unit}", 1)]
+    if all(s > 0 for _, s in terms):
+        return [(f"第{'、'.join(str(n) for n in numbers)}{unit}", 1)]
+    return [(f"第{n}{unit}", s) for n, s in zip(numbers, [s for _, s in terms], strict=True)]
+
+
+def _sum_phrase(parts: list[tuple[str, int]]) -> str:
+    plus = [p for p, s in parts if s > 0]
+    minus = [p for p, s in parts if s < 0]
+    if len(plus) == 1 and not minus and "至" not in plus[0] and "、" not in plus[0]:
+        text = plus[0]
+    else:
+        text = "、".join(plus) + "之和"
+    if minus:
+        text += "减" + "、".join(minus)
+    return text
+
+
+def check_message(check: Check, describer: Describer, severity: str, actual: int, expected: int, unit: str) -> str:
+    """The Chinese sentence for a violated check, with its amounts."""
+    (left_address, _), *rest = check.left
+    table_id = left_address.split(":")[0]
+    printed = describer.templates.table(table_id).printed
+    if rest:
+        head = printed + _sum_phrase(describer.terms(left_address, check.left))
+    else:
+        head = describer.cell(left_address, with_table=True)
+    if check.wording:
+        target = f"{check.wording}之和"
+    else:
+        target = _sum_phrase(describer.terms(left_address, check.right))
+    diff = actual - expected
+    if check.rule.relation == "<=":
+        text = f"{head}不应大于{target}，实为 {format_amount(actual, unit)}，上限为 {format_amount(expected, unit)}，超出 {format_amount(diff, unit)} {unit}"
+    else:
+        text = f"{head}应等于{target}，实为 {format_amount(actual, unit)}，应为 {format_amount(expected, unit)}，相差 {format_amount(abs(diff), unit)} {unit}"
+    if severity == "rounding":
+        text += "（在尾数误差范围内）"
+    return text
+
+
+def sort_key(templates: TemplateSet) -> Callable[[Finding], tuple]:
+    order = {t: i for i, t in enumerate(templates.tables)}
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    return lambda f: (order.get(f.table, len(order)), rank[f.severity], f.rule, f.cells)

@@ -1,0 +1,97 @@
+"""Exact amounts: integer 分, parsed from what people type or paste, formatted in 万元 or 元."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+FEN_PER_YUAN = 100
+FEN_PER_WAN = 1_000_000
+
+#: 分 in one unit of each amount unit the reports use.
+UNIT_FEN = {"元": FEN_PER_YUAN, "万元": FEN_PER_WAN}
+
+#: Texts that mean "no amount" in a printed or pasted table.
+_BLANK_MARKS = {"", "-", "—", "——", "－", "–", "/"}
+
+_NUMBER = re.compile(
+    r"""^(?P<sign>-)?
+        (?P<int>\d{1,3}(?:,\d{3})+|\d+)?
+        (?:\.(?P<frac>\d+))?$""",
+    re.VERBOSE,
+)
+
+
+class AmountError(ValueError):
+    """Text that is not an amount; the message is for the user, in Chinese."""
+
+
+def _normalise(text: str) -> str:
+    # NFKC turns full-width digits, comma, point and minus into ASCII.
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("−", "-").replace("，", ",").replace("。", ".")
+    return "".join(text.split())
+
+
+def unit_fen(unit: str) -> int:
+    """分 in one 万元 or one 元; any other unit is refused."""
+    try:
+        return UNIT_FEN[unit]
+    except KeyError:
+        raise AmountError(f"不支持的金额单位“{unit}”，只能是“万元”或“元”") from None
+
+
+def parse_amount(text: str | int | None, unit: str = "万元") -> int | None:
+    """Read a typed or pasted amount in `unit` as 分; blank marks give None.
+
+    Accepts thousands separators (in groups of three), full-width characters, spaces
+    and a leading minus. Anything finer than 1 分 or not a number is refused.
+    """
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        raise AmountError(f"无法识别的金额：“{text}”")
+    if isinstance(text, int):
+        return text * unit_fen(unit)
+    raw = str(text)
+    cleaned = _normalise(raw)
+    if cleaned in _BLANK_MARKS or set(cleaned) <= {"—", "-", "－"}:
+        return None
+    match = _NUMBER.match(cleaned)
+    if not match or (match["int"] is None and match["frac"] is None):
+        raise AmountError(f"无法识别的金额：“{raw.strip()}”")
+    per_unit = unit_fen(unit)
+    decimals = len(str(per_unit)) - 1
+    frac = match["frac"] or ""
+    if len(frac.rstrip("0")) > decimals:
+        finest = "0.01 元" if unit == "元" else "0.000001 万元（即 1 分）"
+        raise AmountError(f"金额“{raw.strip()}”的小数位太多，最小只能到 {finest}")
+    whole = int((match["int"] or "0").replace(",", ""))
+    fen = whole * per_unit + int((frac + "0" * decimals)[:decimals] or "0")
+    return -fen if match["sign"] else fen
+
+
+def format_amount(fen: int | None, unit: str = "万元", thousands: bool = True) -> str:
+    """Show 分 in `unit` with two decimals (rounded half away from zero); None is blank."""
+    if fen is None:
+        return ""
+    per_unit = unit_fen(unit)
+    hundredth = per_unit // 100
+    magnitude, remainder = divmod(abs(fen), hundredth)
+    if remainder * 2 >= hundredth:
+        magnitude += 1
+    whole, cents = divmod(magnitude, 100)
+    sign = "-" if fen < 0 and magnitude else ""
+    whole_text = f"{whole:,}" if thousands else str(whole)
+    return f"{sign}{whole_text}.{cents:02d}"
+
+
+def amount_text(fen: int | None, unit: str = "万元") -> str:
+    """Exact decimal text of 分 in `unit` for files: at least two decimals, never rounded."""
+    if fen is None:
+        return ""
+    per_unit = unit_fen(unit)
+    decimals = len(str(per_unit)) - 1
+    whole, part = divmod(abs(fen), per_unit)
+    frac = f"{part:0{decimals}d}".rstrip("0").ljust(2, "0")
+    return f"{'-' if fen < 0 else ''}{whole}.{frac}"

@@ -1,0 +1,294 @@
+"""Table templates per report year, loaded from resources/templates/<year>.yaml and validated."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from core.rules import RuleSpec, RuleSyntaxError, parse_rule
+
+TABLE_IDS = tuple(f"公开{n:02d}" for n in range(1, 10))
+KINDS = ("lines", "classification", "single")
+SEVERITIES = ("error", "warning")
+CATALOGUES = ("function", "economic")
+
+
+class TemplateError(ValueError):
+    """A template file that cannot be used; the message says where and why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One 行次 of a lines table (公开01/04)."""
+
+    number: int
+    label: str | None  # None: a blank printed line that takes no figures
+    columns: tuple[int, ...]
+    class_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A side-by-side block of a printed table (收入 | 支出, or the three blocks of 公开06)."""
+
+    title: str
+    columns: tuple[int, ...] = ()
+    lines: tuple[Line, ...] = ()
+    rows: tuple[str, ...] = ()
+    total: str | None = None
+
+
+@dataclass(frozen=True)
+class TableTemplate:
+    id: str
+    printed: str
+    title: str
+    kind: str
+    columns: dict[int, str]
+    header: tuple[tuple[Any, ...], ...]
+    panels: tuple[Panel, ...] = ()
+    notes: tuple[str, ...] = ()
+    rules: tuple[RuleSpec, ...] = ()
+    catalogue: str | None = None
+    levels: tuple[int, ...] = ()
+    total_row: str | None = None
+    lines: dict[str, Line] = field(default_factory=dict)
+
+    @property
+    def special_rows(self) -> tuple[str, ...]:
+        """Rows of a classification table that are not codes: 合计 and panel totals."""
+        names = [self.total_row] if self.total_row else []
+        return tuple(names + [p.total for p in self.panels if p.total])
+
+    @property
+    def fixed_rows(self) -> tuple[str, ...]:
+        """Rows always shown, as printed, even when blank."""
+        if self.kind == "lines":
+            return tuple(self.lines)
+        if self.kind == "single":
+            return ("1",)
+        return tuple(r for p in self.panels for r in p.rows) + self.special_rows
+
+    def row_columns(self, row: str) -> tuple[int, ...]:
+        """Columns that take figures in `row`; () if the row takes none or does not exist."""
+        if self.kind == "lines":
+            line = self.lines.get(row)
+            return line.columns if line else ()
+        if self.kind == "single":
+            return tuple(self.columns) if row == "1" else ()
+        return tuple(self.columns) if self.is_row(row) else ()
+
+    def is_row(self, row: str) -> bool:
+        """Whether `row` can exist in this table (a 行次, a well-formed code, or a named total)."""
+        if self.kind != "classification":
+            return bool(self.row_columns(row))
+        return row in self.special_rows or (row.isdigit() and len(row) in self.levels)
+
+    def level(self, row: str) -> int | None:
+        """0 for 类, 1 for 款, 2 for 项 in classification tables; None otherwise."""
+        if self.kind == "classification" and row.isdigit() and len(row) in self.levels:
+            return self.levels.index(len(row))
+        return None
+
+    def parent(self, row: str) -> str | None:
+        """The code one level up, the total row for a top-level code, or None."""
+        level = self.level(row)
+        if level is None:
+            return None
+        if level == 0:
+            return self.total_row
+        return row[: self.levels[level - 1]]
+
+    def class_lines(self) -> dict[str, str]:
+        """类 code → 行次 for the lines of a lines table that stand for a function class."""
+        return {ln.class_code: str(ln.number) for ln in self.lines.values() if ln.class_code}
+
+
+@dataclass(frozen=True)
+class TemplateSet:
+    year: int
+    title: str
+    tables: dict[str, TableTemplate]
+    cross_rules: tuple[RuleSpec, ...]
+
+    def table(self, table_id: str) -> TableTemplate:
+        try:
+            return self.tables[table_id]
+        except KeyError:
+            raise TemplateError(f"{self.year}年度表式中没有“{table_id}”") from None
+
+    @property
+    def all_rules(self) -> tuple[RuleSpec, ...]:
+        return tuple(r for t in self.tables.values() for r in t.rules) + self.cross_rules
+
+
+def available_years() -> list[int]:
+    """Report years that have a template set in resources/templates."""
+    folder = resources.files("resources") / "templates"
+    return sorted(int(p.name[:-5]) for p in folder.iterdir() if p.name[:-5].isdigit() and p.name.endswith(".yaml"))
+
+
+@functools.cache
+def load_template_set(year: int) -> TemplateSet:
+    """The template set of `year`, parsed and validated once per process."""
+    path = resources.files("resources") / "templates" / f"{year}.yaml"
+    if not path.is_file():
+        years = "、".join(str(y) for y in available_years())
+        raise TemplateError(f"没有 {year} 年度的表式（现有年度：{years}）")
+    return parse_template_set(path.read_text(encoding="utf-8"), source=f"{year}.yaml")
+
+
+def parse_template_set(text: str, source: str = "表式文件") -> TemplateSet:
+    """Build a TemplateSet from YAML text; any defect raises TemplateError naming `source`."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise TemplateError(f"{source}：不是有效的 YAML（{exc}）") from None
+    if not isinstance(data, dict):
+        raise TemplateError(f"{source}：文件内容应是一个映射（year、title、tables…）")
+    year = _require(data, "year", int, source)
+    tables: dict[str, TableTemplate] = {}
+    for raw in _require(data, "tables", list, source):
+        table = _parse_table(raw, f"{source} 表“{_get_id(raw)}”")
+        if table.id in tables:
+            raise TemplateError(f"{source}：表“{table.id}”重复定义")
+        tables[table.id] = table
+    missing = [t for t in TABLE_IDS if t not in tables]
+    if missing:
+        raise TemplateError(f"{source}：缺少 {'、'.join(missing)}")
+    cross = tuple(_parse_rule(r, None, f"{source} 表间关系") for r in data.get("cross_rules") or [])
+    template_set = TemplateSet(year, str(data.get("title", f"{year}年度部门决算公开表")), tables, cross)
+    _check_rule_ids(template_set, source)
+    _check_rule_addresses(template_set, source)
+    return template_set
+
+
+def _get_id(raw: Any) -> str:
+    return str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
+
+
+def _require(data: dict, key: str, kind: type, where: str) -> Any:
+    if key not in data:
+        raise TemplateError(f"{where}：缺少“{key}”")
+    value = data[key]
+    if not isinstance(value, kind):
+        raise TemplateError(f"{where}：“{key}”的格式不对")
+    return value
+
+
+def _parse_table(raw: Any, where: str) -> TableTemplate:
+    if not isinstance(raw, dict):
+        raise TemplateError(f"{where}：每张表应是一个映射")
+    table_id = _require(raw, "id", str, where)
+    if table_id not in TABLE_IDS:
+        raise TemplateError(f"{where}：表号应为公开01至公开09之一")
+    kind = _require(raw, "kind", str, where)
+    if kind not in KINDS:
+        raise TemplateError(f"{where}：kind 应为 {'、'.join(KINDS)} 之一，而不是“{kind}”")
+    columns = {}
+    for col, title in _require(raw, "columns", dict, where).items():
+        if not isinstance(col, int) or col < 1:
+            raise TemplateError(f"{where}：栏次“{col}”应是正整数")
+        columns[col] = str(title)
+    panels = tuple(_parse_panel(p, kind, columns, where) for p in raw.get("panels") or [])
+    lines: dict[str, Line] = {}
+    for panel in panels:
+        for line in panel.lines:
+            if str(line.number) in lines:
+                raise TemplateError(f"{where}：行次 {line.number} 重复")
+            lines[str(line.number)] = line
+    if kind == "lines" and not lines:
+        raise TemplateError(f"{where}：行次表至少要有一个行次")
+    catalogue, levels, total_row = None, (), None
+    if kind == "classification":
+        catalogue = _require(raw, "catalogue", str, where)
+        if catalogue not in CATALOGUES:
+            raise TemplateError(f"{where}：catalogue 应为 function 或 economic")
+        levels = tuple(_require(raw, "levels", list, where))
+        if not levels or any(not isinstance(n, int) for n in levels) or list(levels) != sorted(set(levels)):
+            raise TemplateError(f"{where}：levels 应是递增的编码位数，如 [3, 5, 7]")
+        total_row = raw.get("total_row")
+    header = tuple(tuple(row) for row in raw.get("header") or [])
+    rules = tuple(_parse_rule(r, table_id, where) for r in raw.get("rules") or [])
+    return TableTemplate(
+        id=table_id,
+        printed=str(raw.get("printed", f"{table_id}表")),
+        title=_require(raw, "title", str, where),
+        kind=kind,
+        columns=columns,
+        header=header,
+        panels=panels,
+        notes=tuple(str(n) for n in raw.get("notes") or []),
+        rules=rules,
+        catalogue=catalogue,
+        levels=levels,
+        total_row=total_row,
+        lines=lines,
+    )
+
+
+def _parse_panel(raw: Any, kind: str, columns: dict[int, str], where: str) -> Panel:
+    if not isinstance(raw, dict):
+        raise TemplateError(f"{where}：panels 的每一项应是一个映射")
+    title = str(raw.get("title", ""))
+    panel_columns = tuple(raw.get("columns") or ())
+    unknown = [c for c in panel_columns if c not in columns]
+    if unknown:
+        raise TemplateError(f"{where}：版块“{title}”用到未定义的栏次 {unknown}")
+    lines = []
+    for number, spec in (raw.get("lines") or {}).items():
+        if not isinstance(number, int):
+            raise TemplateError(f"{where}：行次“{number}”应是整数")
+        if spec is None:
+            lines.append(Line(number, None, ()))
+        elif isinstance(spec, str):
+            lines.append(Line(number, spec, panel_columns))
+        elif isinstance(spec, dict) and "label" in spec:
+            class_code = spec.get("类")
+            lines.append(Line(number, str(spec["label"]), panel_columns, str(class_code) if class_code else None))
+        else:
+            raise TemplateError(f"{where}：第{number}行的写法不对（应为名称，或 {{label: …, 类: …}}，或 ~）")
+    rows = tuple(str(r) for r in raw.get("rows") or ())
+    if kind == "lines" and rows:
+        raise TemplateError(f"{where}：行次表的版块用 lines，不用 rows")
+    return Panel(title, panel_columns, tuple(lines), rows, raw.get("total"))
+
+
+def _parse_rule(raw: Any, table_id: str | None, where: str) -> RuleSpec:
+    if not isinstance(raw, dict) or "id" not in raw or "check" not in raw:
+        raise TemplateError(f"{where}：每条关系应有 id 和 check")
+    severity = raw.get("severity", "error")
+    if severity not in SEVERITIES:
+        raise TemplateError(f"{where}：关系“{raw['id']}”的 severity 应为 error 或 warning")
+    try:
+        return parse_rule(str(raw["id"]), str(raw["check"]), table_id, severity)
+    except RuleSyntaxError as exc:
+        raise TemplateError(f"{where}：关系“{raw['id']}”无法解析：{exc}") from None
+
+
+def _check_rule_ids(template_set: TemplateSet, source: str) -> None:
+    seen: set[str] = set()
+    for rule in template_set.all_rules:
+        if rule.id in seen:
+            raise TemplateError(f"{source}：关系编号“{rule.id}”重复")
+        seen.add(rule.id)
+
+
+def _check_rule_addresses(template_set: TemplateSet, source: str) -> None:
+    """Every row and column a rule names must exist in its table."""
+    for rule in template_set.all_rules:
+        for table_id, row, col in rule.references():
+            table = template_set.tables.get(table_id)
+            if table is None:
+                raise TemplateError(f"{source}：关系“{rule.id}”引用了不存在的表“{table_id}”")
+            if col is not None and col not in table.columns:
+                raise TemplateError(f"{source}：关系“{rule.id}”引用了{table.printed}不存在的第{col}栏")
+            if row is not None and not row.startswith("[") and not table.is_row(row):
+                raise TemplateError(f"{source}：关系“{rule.id}”引用了{table.printed}不存在的行“{row}”")
+            if row is not None and col is not None and not row.startswith("["):
+                if col not in table.row_columns(row):
+                    raise TemplateError(f"{source}：关系“{rule.id}”引用的{table.printed}第{row}行没有第{col}栏")
