@@ -48,8 +48,9 @@ def finding_to_dict(finding: Finding, unit: str) -> dict:
     }
 
 
-def run_audit(path: str, as_json: bool, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_audit(path: str, as_json: bool, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """`audit FILE`: print the findings; 0 no error, 1 at least one error, 2 unreadable file."""
+    out, err = out or sys.stdout, err or sys.stderr
     try:
         report, templates = read_report(path)
     except ReportFileError as exc:

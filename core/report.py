@@ -31,6 +31,8 @@ def parse_address(text: str, templates: TemplateSet) -> Address:
     if table_id not in templates.tables:
         raise AddressError(f"单元格地址“{text}”中的表“{table_id}”不存在（应为公开01至公开09）")
     table = templates.tables[table_id]
+    if table.kind == "lines" and row in table.lines and not table.lines[row].columns:
+        raise AddressError(f"{table.printed}第{row}行是印刷表上的空行，不填数（地址“{text}”）")
     if not table.is_row(row):
         what = "科目编码" if table.kind == "classification" else "行次"
         raise AddressError(f"{table.printed}没有{what}“{row}”（地址“{text}”）")
