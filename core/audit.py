@@ -221,10 +221,30 @@ class Checker:
         where = f"{table_id}:{row}"
         if official is None:
             message = f"{table.printed}科目编码“{row}”不在{CATALOGUE_NAMES[table.catalogue]}中，请核对编码"
-            return Finding(f"{table_id}.科目编码", "warning", table_id, (where,), None, None, None, message, _row_key(table_id, row))
+            return Finding(
+                f"{table_id}.科目编码",
+                "warning",
+                table_id,
+                (where,),
+                None,
+                None,
+                None,
+                message,
+                _row_key(table_id, row),
+            )
         if label and not same_name(label, official):
             message = f"{table.printed}“{row}”行科目名称“{label.strip()}”与{CATALOGUE_NAMES[table.catalogue]}名称“{official}”不一致"
-            return Finding(f"{table_id}.科目名称", "warning", table_id, (where,), None, None, None, message, _row_key(table_id, row))
+            return Finding(
+                f"{table_id}.科目名称",
+                "warning",
+                table_id,
+                (where,),
+                None,
+                None,
+                None,
+                message,
+                _row_key(table_id, row),
+            )
         return None
 
 

@@ -77,16 +77,24 @@ class Describer:
             return _number_run("栏", [(c, s) for (_, _, c), (_, s) in zip(split, terms, strict=True)])
         if all(t == table_id and c == col for t, _, c in split):
             return [(self.row(table, r).removesuffix("行"), s) for (_, r, _), (_, s) in zip(split, terms, strict=True)]
-        return [(self.cell(a, with_table=a.split(":")[0] != table_id), s) for a, s in terms]
+        # Name a table once for a run of its cells: 公开06表“人员经费合计”、“公用经费合计”.
+        named, previous = [], table_id
+        for address, sign in terms:
+            current = address.split(":")[0]
+            named.append((self.cell(address, with_table=current != previous), sign))
+            previous = current
+        return named
 
 
 def _number_run(unit: str, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
     numbers = [int(n) for n, _ in terms]
     if len(numbers) > 2 and all(s > 0 for _, s in terms) and numbers == list(range(numbers[0], numbers[-1] + 1)):
         return [(f"第{numbers[0]}至{numbers[-1]}{unit}", 1)]
-    if all(s > 0 for _, s in terms):
-        return [(f"第{'、'.join(str(n) for n in numbers)}{unit}", 1)]
-    return [(f"第{n}{unit}", s) for n, s in zip(numbers, [s for _, s in terms], strict=True)]
+    return [
+        (f"第{'、'.join(str(n) for n, (_, s) in zip(numbers, terms, strict=True) if s == sign)}{unit}", sign)
+        for sign in (1, -1)
+        if any(s == sign for _, s in terms)
+    ]
 
 
 def _sum_phrase(parts: list[tuple[str, int]]) -> str:

@@ -67,7 +67,7 @@ def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, Templat
         try:
             address = str(parse_address(key, templates))
             if not isinstance(text, str | int) or isinstance(text, bool):
-                raise AmountError(f"金额应写成字符串，如 \"81993.54\"，实为 {json.dumps(text, ensure_ascii=False)}")
+                raise AmountError(f'金额应写成字符串，如 "81993.54"，实为 {json.dumps(text, ensure_ascii=False)}')
             value = parse_amount(text, amount_unit)
         except (AddressError, AmountError) as exc:
             problems.append(f"“{key}”：{exc}")

@@ -262,11 +262,13 @@ def _expand_cells(rule: RuleSpec, templates: TemplateSet, present: Mapping[str, 
         substitutions = [{t.id: code for t in tables} for code in sorted(codes, key=lambda c: (not c.isdigit(), c))]
     else:
         substitutions = [{}]
-    checks = []
-    for sub in substitutions:
-        def resolve(term: Term) -> tuple[str, int]:
-            table_id, row, col = term.ref.split(":")
-            return address(table_id, sub.get(table_id, row) if row.startswith("[") else row, int(col)), term.sign
+    return [
+        _check(rule, [_resolve(t, sub) for t in rule.left], [_resolve(t, sub) for t in rule.right])
+        for sub in substitutions
+    ]
 
-        checks.append(_check(rule, [resolve(t) for t in rule.left], [resolve(t) for t in rule.right]))
-    return checks
+
+def _resolve(term: Term, substitution: dict[str, str]) -> tuple[str, int]:
+    """A term's concrete address, its placeholder row replaced for its table."""
+    table_id, row, col = term.ref.split(":")
+    return address(table_id, substitution[table_id] if row.startswith("[") else row, int(col)), term.sign

@@ -23,7 +23,10 @@ def test_breaking_and_mending_gongkai01_income_total(seed000):
     rules = {f.rule for f in change.appeared}
     assert {"公开01.本年收入合计", "公开01.收入总计", "表间.公开01公开02.本年收入合计"} <= rules
     finding = next(f for f in change.appeared if f.rule == "公开01.本年收入合计")
-    assert finding.message == "公开01表第27行“本年收入合计”应等于第1至8行之和，实为 84,174.27，应为 84,174.24，相差 0.03 万元"
+    assert (
+        finding.message
+        == "公开01表第27行“本年收入合计”应等于第1至8行之和，实为 84,174.27，应为 84,174.24，相差 0.03 万元"
+    )
     assert finding.severity == "error"
     mended = seed000.set("公开01:27:1", 84_174_24 * 10_000)
     assert set(mended.disappeared) == set(change.appeared) and mended.appeared == ()

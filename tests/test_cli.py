@@ -54,11 +54,26 @@ def test_one_changed_figure_of_seed000_names_the_identity_and_exits_1(tmp_path, 
         ('{"format": "other"}', "format 应为"),
         ('{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 1999}', "没有 1999 年度的表式"),
         ('{"format": "juesuan-report/1", "unit": {}, "year": 2023}', "缺少单位名称"),
-        ('{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 2023, "cells": {"公开01:27:1": "8,41.2"}}', "无法识别的金额"),
-        ('{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 2023, "cells": {"公开01:27:2": "1"}}', "没有第2栏"),
-        ('{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 2023, "cells": {"公开01:9:1": "1"}}', "第9行是印刷表上的空行"),
-        ('{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 2023, "cells": {"公开02:20A:1": "1"}}', "没有科目编码“20A”"),
-        ('{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 2023, "cells": {"公开01:27:1": 84174.24}}', "金额应写成字符串"),
+        (
+            '{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 2023, "cells": {"公开01:27:1": "8,41.2"}}',
+            "无法识别的金额",
+        ),
+        (
+            '{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 2023, "cells": {"公开01:27:2": "1"}}',
+            "没有第2栏",
+        ),
+        (
+            '{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 2023, "cells": {"公开01:9:1": "1"}}',
+            "第9行是印刷表上的空行",
+        ),
+        (
+            '{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 2023, "cells": {"公开02:20A:1": "1"}}',
+            "没有科目编码“20A”",
+        ),
+        (
+            '{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 2023, "cells": {"公开01:27:1": 84174.24}}',
+            "金额应写成字符串",
+        ),
         ("[]", "应是一个 JSON 对象"),
     ],
 )
@@ -80,7 +95,9 @@ def test_missing_and_binary_files_exit_2(tmp_path, capsys):
 
 
 def test_real_process_exit_status_and_no_traceback(tmp_path):
-    ok = subprocess.run([sys.executable, "main.py", "audit", str(SEED_REPORTS["003"])], cwd=ROOT, capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "main.py", "audit", str(SEED_REPORTS["003"])], cwd=ROOT, capture_output=True, text=True
+    )
     assert ok.returncode == 0 and "全部勾稽关系成立" in ok.stdout
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")

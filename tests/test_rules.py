@@ -33,7 +33,9 @@ def test_cells_and_bounds():
     assert (rule.form, rule.relation, rule.severity) == ("cells", "<=", "warning")
 
 
-@pytest.mark.parametrize("text", ["27行", "27行＝＝1行", "1栏＝（a＋2）栏", "公开01:27 ＝ 公开02:合计:1", "27行＝（…＋3）行", "X＝Y"])
+@pytest.mark.parametrize(
+    "text", ["27行", "27行＝＝1行", "1栏＝（a＋2）栏", "公开01:27 ＝ 公开02:合计:1", "27行＝（…＋3）行", "X＝Y"]
+)
 def test_unreadable_rules_are_refused(text):
     with pytest.raises(RuleSyntaxError):
         parse_rule("r", text, "公开01")

@@ -6,7 +6,9 @@ import pytest
 
 from core.templates import TABLE_IDS, TemplateError, available_years, load_template_set, parse_template_set
 
-TEMPLATE_2023 = (Path(__file__).resolve().parents[1] / "resources" / "templates" / "2023.yaml").read_text(encoding="utf-8")
+TEMPLATE_2023 = (Path(__file__).resolve().parents[1] / "resources" / "templates" / "2023.yaml").read_text(
+    encoding="utf-8"
+)
 
 
 def test_the_three_seed_layouts_are_available():
@@ -66,7 +68,11 @@ def _broken(old: str, new: str) -> str:
         ("check: 58行＝（32＋33＋…＋57）行", "check: 58行＝（57＋…＋32）行", "不是递增"),
         ("id: 公开01.收入总计", "id: 公开01.本年收入合计", "重复"),
         ("kind: single", "kind: grid", "kind 应为"),
-        ("    severity: warning\n    check: 公开06:30212:1", "    severity: maybe\n    check: 公开06:30212:1", "severity"),
+        (
+            "    severity: warning\n    check: 公开06:30212:1",
+            "    severity: maybe\n    check: 公开06:30212:1",
+            "severity",
+        ),
         ("check: 公开01:27:1 ＝ 公开02:合计:1", "check: 公开01:27:1 ＝ 公开02:合计", "表:行:栏"),
     ],
 )
