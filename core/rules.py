@@ -169,10 +169,42 @@ def expand(rule: RuleSpec, templates: TemplateSet, present: Mapping[str, Iterabl
     if rule.form == "rows":
         return _expand_rows(rule, templates.table(rule.table))
     if rule.form == "columns":
-        return _expand_columns(rule, templates.table(rule.table), present)
+        table = templates.table(rule.table)
+        return _expand_columns(rule, table, rows_of(table, present))
     if rule.form == "hierarchy":
-        return _expand_hierarchy(rule, templates.table(rule.table), present)
+        table = templates.table(rule.table)
+        return _expand_hierarchy(rule, table, rows_of(table, present))
     return _expand_cells(rule, templates, present)
+
+
+def expand_new_row(
+    rule: RuleSpec, templates: TemplateSet, present: Mapping[str, Iterable[str]], table_id: str, row: str
+) -> list[Check]:
+    """The checks of `rule` that a row just added to `table_id` creates or changes (the rest stay as they are)."""
+    table = templates.table(table_id)
+    if rule.form == "columns":
+        return _expand_columns(rule, table, [row])
+    if rule.form == "hierarchy":
+        if table.level(row) is None:
+            return []
+        ancestors = []
+        node = row
+        while (node := table.parent(node)) is not None:
+            ancestors.append(node)
+        rows = rows_of(table, present)
+        family = [r for r in rows if r.startswith(row[: table.levels[0]])]
+        if len(family) > 1 and table.total_row in ancestors:
+            # The row's 类 was already there: the 合计 row's parts did not change, and only the
+            # row's own 类 family needs to be looked at.
+            ancestors.remove(table.total_row)
+            rows = family
+        return _expand_hierarchy(rule, table, rows, ancestors)
+    if rule.form == "cells" and CODE_PLACEHOLDER in rule.text:
+        if table.level(row) is None and row != table.total_row:
+            return []
+        tables = [templates.table(t) for t in dict.fromkeys(t for t, _, _ in rule.references())]
+        return _substitute(rule, [{t.id: row for t in tables}])
+    return []
 
 
 def depends_on_rows(rule: RuleSpec, templates: TemplateSet) -> set[str]:
@@ -203,10 +235,10 @@ def _expand_rows(rule: RuleSpec, table: TableTemplate) -> list[Check]:
     ]
 
 
-def _expand_columns(rule: RuleSpec, table: TableTemplate, present: Mapping[str, Iterable[str]]) -> list[Check]:
+def _expand_columns(rule: RuleSpec, table: TableTemplate, rows: Iterable[str]) -> list[Check]:
     needed = {int(t.ref) for t in rule.left + rule.right}
     checks = []
-    for row in rows_of(table, present):
+    for row in rows:
         if needed <= set(table.row_columns(row)):
             checks.append(
                 _check(
@@ -221,13 +253,18 @@ def _expand_columns(rule: RuleSpec, table: TableTemplate, present: Mapping[str, 
 _LEVEL_WORDS = ("各类", "其下各款", "其下各项", "其下各目")
 
 
-def _expand_hierarchy(rule: RuleSpec, table: TableTemplate, present: Mapping[str, Iterable[str]]) -> list[Check]:
+def _expand_hierarchy(
+    rule: RuleSpec, table: TableTemplate, rows: Iterable[str], parents: Iterable[str] | None = None
+) -> list[Check]:
+    """Parent = Σ direct parts, for every parent (or only `parents`) that has parts among `rows`."""
     # A parent with parts but no row of its own still gets a check: its missing row counts as blank.
+    wanted = None if parents is None else set(parents)
     children: dict[str, set[str]] = {}
-    for row in rows_of(table, present):
+    for row in rows:
         node = row
         while (parent := table.parent(node)) is not None:
-            children.setdefault(parent, set()).add(node)
+            if wanted is None or parent in wanted:
+                children.setdefault(parent, set()).add(node)
             node = parent
     checks = []
     for parent in sorted(children, key=lambda r: (r != table.total_row, r)):
@@ -262,6 +299,10 @@ def _expand_cells(rule: RuleSpec, templates: TemplateSet, present: Mapping[str, 
         substitutions = [{t.id: code for t in tables} for code in sorted(codes, key=lambda c: (not c.isdigit(), c))]
     else:
         substitutions = [{}]
+    return _substitute(rule, substitutions)
+
+
+def _substitute(rule: RuleSpec, substitutions: list[dict[str, str]]) -> list[Check]:
     return [
         _check(rule, [_resolve(t, sub) for t in rule.left], [_resolve(t, sub) for t in rule.right])
         for sub in substitutions

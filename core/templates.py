@@ -58,13 +58,13 @@ class TableTemplate:
     total_row: str | None = None
     lines: dict[str, Line] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def special_rows(self) -> tuple[str, ...]:
         """Rows of a classification table that are not codes: 合计 and panel totals."""
         names = [self.total_row] if self.total_row else []
         return tuple(names + [p.total for p in self.panels if p.total])
 
-    @property
+    @functools.cached_property
     def fixed_rows(self) -> tuple[str, ...]:
         """Rows always shown, as printed, even when blank."""
         if self.kind == "lines":
