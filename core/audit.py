@@ -228,37 +228,20 @@ class Checker:
         table = self.templates.table(table_id)
         if table.catalogue is None or row in table.special_rows or row not in self.present.get(table_id, ()):
             return None
-        catalogue = load_catalogue(table.catalogue)
-        official = catalogue.get(row)
+        official = load_catalogue(table.catalogue).get(row)
         label = self.labels.get(f"{table_id}:{row}")
-        where = f"{table_id}:{row}"
+        catalogue_name = CATALOGUE_NAMES[table.catalogue]
         if official is None:
-            message = f"{table.printed}科目编码“{row}”不在{CATALOGUE_NAMES[table.catalogue]}中，请核对编码"
-            return Finding(
-                f"{table_id}.科目编码",
-                "warning",
-                table_id,
-                (where,),
-                None,
-                None,
-                None,
-                message,
-                _row_key(table_id, row),
-            )
-        if label and not same_name(label, official):
-            message = f"{table.printed}“{row}”行科目名称“{label.strip()}”与{CATALOGUE_NAMES[table.catalogue]}名称“{official}”不一致"
-            return Finding(
-                f"{table_id}.科目名称",
-                "warning",
-                table_id,
-                (where,),
-                None,
-                None,
-                None,
-                message,
-                _row_key(table_id, row),
-            )
-        return None
+            rule, message = "科目编码", f"{table.printed}科目编码“{row}”不在{catalogue_name}中，请核对编码"
+        elif label and not same_name(label, official):
+            rule = "科目名称"
+            message = f"{table.printed}“{row}”行科目名称“{label.strip()}”与{catalogue_name}名称“{official}”不一致"
+        else:
+            return None
+        where = (f"{table_id}:{row}",)
+        return Finding(
+            f"{table_id}.{rule}", "warning", table_id, where, None, None, None, message, _row_key(table_id, row)
+        )
 
 
 def _row_key(table: str, row: str) -> str:
