@@ -9,7 +9,7 @@ import pytest
 from core.audit import audit
 from tests.conftest import SEED_REPORTS
 
-SEED_TEXTS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_TEXTS = Path(__file__).resolve().parent / "fixtures" / "seed_texts"  # copies of ../shared/seeds/00N_*.txt
 
 # Every finding on each seed's published figures: (rule, severity, first cell).
 EXPECTED = {
