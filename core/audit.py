@@ -124,7 +124,9 @@ class Checker:
         else:
             self.labels[key] = label
         keys = {_row_key(table_id, row)} | self._add_row(table_id, row)
-        keys |= {k for col in self.templates.table(table_id).columns for k in self._index.get(f"{key}:{col}", ())}
+        # Every message that names this row: its checks and its cells' own findings.
+        for col in self.templates.table(table_id).row_columns(row):
+            keys |= self._index.get(f"{key}:{col}", set()) | {_cell_key(f"{key}:{col}")}
         appeared, disappeared = self._refresh_all(keys)
         return Change(frozenset(), appeared, disappeared)
 

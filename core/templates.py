@@ -281,6 +281,13 @@ def _check_rule_ids(template_set: TemplateSet, source: str) -> None:
 def _check_rule_addresses(template_set: TemplateSet, source: str) -> None:
     """Every row and column a rule names must exist in its table."""
     for rule in template_set.all_rules:
+        if rule.form == "rows":
+            table = template_set.tables[rule.table]
+            rows = [t.ref for t in rule.left + rule.right]
+            if all(table.is_row(r) for r in rows) and not set.intersection(*(set(table.row_columns(r)) for r in rows)):
+                raise TemplateError(
+                    f"{source}：关系“{rule.id}”中的各行没有共同的栏次，无法逐栏核对；请用“表:行:栏”地址书写"
+                )
         for table_id, row, col in rule.references():
             table = template_set.tables.get(table_id)
             if table is None:

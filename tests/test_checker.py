@@ -91,3 +91,12 @@ def test_gongkai06_totals_read_as_printed(seed000):
     change = seed000.set("公开06:人员经费合计:1", 41_389_50 * 10_000)
     finding = next(f for f in change.appeared if f.rule == "公开06.人员经费合计")
     assert finding.message.startswith("公开06表“人员经费合计”应等于“301 工资福利支出”、“303 对个人和家庭的补助”之和")
+
+
+def test_income_and_expense_totals_of_gongkai01_must_agree():
+    report, templates = read_report(SEED_REPORTS["003"])
+    checker = Checker(templates, report)
+    checker.set("公开01:29:1", checker.values["公开01:29:1"] + WAN)
+    change = checker.set("公开01:31:1", checker.values["公开01:31:1"] + WAN)
+    (finding,) = [f for f in change.appeared if f.rule == "公开01.收支总计相等"]
+    assert finding.message.startswith("公开01表第31行“总计”应等于第62行“总计”")
