@@ -12,6 +12,17 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="审核一个报表文件（.json），列出勾稽关系问题")
     audit.add_argument("file", help="报表文件")
     audit.add_argument("--json", action="store_true", help="以 JSON 输出")
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument("--db", help="数据库文件（默认在用户数据文件夹）")
+    load = commands.add_parser("import", parents=[database], help="把报表文件（.json）导入数据库，全部成功或全部不导入")
+    load.add_argument("file", help="报表文件")
+    load.add_argument("--replace", action="store_true", help="覆盖数据库中同一单位同一年度的报表")
+    export = commands.add_parser("export", parents=[database], help="从数据库导出一个单位一个年度的报表")
+    export.add_argument("--unit", required=True, help="单位名称")
+    export.add_argument("--year", required=True, type=int, help="年度")
+    export.add_argument("-o", "--output", required=True, help="输出文件（.json）")
+    restore = commands.add_parser("restore", parents=[database], help="用最近的完好备份恢复数据库")
+    restore.add_argument("--from", dest="backup", help="指定备份文件")
     return parser
 
 
@@ -21,6 +32,14 @@ def main(argv: list[str] | None = None) -> int:
         from core.commands import run_audit
 
         return run_audit(args.file, args.json)
+    if args.command in ("import", "export", "restore"):
+        from db import commands as db_commands
+
+        if args.command == "import":
+            return db_commands.run_import(args.file, args.db, args.replace)
+        if args.command == "export":
+            return db_commands.run_export(args.unit, args.year, args.db, args.output)
+        return db_commands.run_restore(args.db, args.backup)
     build_parser().print_help()
     return 0
 

@@ -1,0 +1,78 @@
+"""Commands that use the database: import, export, restore a backup."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from core.commands import EXIT_OK, EXIT_UNREADABLE
+from core.reportfile import ReportFileError, read_report, write_report
+from db import backups
+from db.database import Database, DatabaseError, default_path
+from db.repository import find_report, import_report, load_report_by_name
+
+
+def run_import(
+    file: str, db_path: str | None, replace: bool, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """`import FILE`: the whole report goes in, or nothing does."""
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        report, _ = read_report(file)
+    except ReportFileError as exc:
+        print(f"无法读取报表：{exc}", file=err)
+        return EXIT_UNREADABLE
+    try:
+        with Database.open(db_path) as db:
+            existed = find_report(db, report.unit_name, report.year) is not None
+            import_report(db, report, replace=replace)
+    except DatabaseError as exc:
+        print(f"导入失败，数据库未作改动：{exc}", file=err)
+        return EXIT_UNREADABLE
+    verb = "已覆盖" if existed else "已导入"
+    print(
+        f"{verb}“{report.unit_name}”{report.year}年度报表：{len(report.cells)} 个金额，{len(report.selfeval)} 张绩效自评表",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def run_export(
+    unit: str, year: int, db_path: str | None, output: str, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """`export --unit NAME --year YEAR -o OUT.json`."""
+    out, err = out or sys.stdout, err or sys.stderr
+    target = Path(output)
+    if target.suffix.lower() != ".json":
+        print(f"导出文件名应以 .json 结尾：“{output}”", file=err)
+        return EXIT_UNREADABLE
+    try:
+        with Database.open(db_path, read_only=True) as db:
+            report = load_report_by_name(db, unit, year)
+        write_report(report, target)
+    except DatabaseError as exc:
+        print(f"导出失败：{exc}", file=err)
+        return EXIT_UNREADABLE
+    except OSError as exc:
+        print(f"无法写入“{output}”：{exc.strerror or exc}", file=err)
+        return EXIT_UNREADABLE
+    print(f"已导出“{unit}”{year}年度报表到 {target}", file=out)
+    return EXIT_OK
+
+
+def run_restore(db_path: str | None, backup: str | None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """`restore [--from BACKUP]`: put the newest good backup (or the one named) in place of the database."""
+    out, err = out or sys.stdout, err or sys.stderr
+    path = Path(db_path) if db_path else default_path()
+    source = Path(backup) if backup else backups.newest_good_backup(path)
+    if source is None:
+        print(f"没有找到“{path}”的可用备份", file=err)
+        return EXIT_UNREADABLE
+    problem = backups.check_file(source)
+    if problem:
+        print(f"备份“{source}”不能用：{problem}", file=err)
+        return EXIT_UNREADABLE
+    kept = backups.restore_backup(path, source)
+    print(f"已用备份 {source.name} 恢复数据库 {path}" + (f"；原文件保存为 {kept.name}" if kept else ""), file=out)
+    return EXIT_OK

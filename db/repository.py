@@ -1,0 +1,398 @@
+"""Reports in the database: import all or nothing, load, and edits that are durable and logged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.money import amount_text
+from core.report import Report, parse_address, parse_row_key
+from core.templates import load_template_set
+from db.database import Database, DatabaseError
+from db.lock import current_user
+from db.models import (
+    SOURCES,
+    STATUS_DRAFT,
+    STATUS_LOCKED,
+    STATUSES,
+    CellValue,
+    EditLogEntry,
+    Explanation,
+    ReportRecord,
+    RowLabel,
+    SelfEvalGoal,
+    SelfEvalHeaderField,
+    SelfEvalIndicator,
+    SelfEvalLevel1,
+    SelfEvalLevel2,
+    SelfEvalTable,
+    Unit,
+)
+
+
+class ReportExists(DatabaseError):
+    pass
+
+
+class ReportNotFound(DatabaseError):
+    pass
+
+
+class ReportLocked(DatabaseError):
+    pass
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    id: int
+    unit_name: str
+    unit_code: str | None
+    year: int
+    status: str
+    amount_unit: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CellEdit:
+    """What an accepted edit did to one cell (old and new in 分, None for blank)."""
+
+    address: str
+    old: int | None
+    new: int | None
+
+
+def list_reports(db: Database) -> list[ReportInfo]:
+    with db.reading() as session:
+        rows = session.execute(select(ReportRecord, Unit).join(Unit).order_by(Unit.name, ReportRecord.year)).all()
+        return [_info(record, unit) for record, unit in rows]
+
+
+def find_report(db: Database, unit_name: str, year: int) -> ReportInfo | None:
+    with db.reading() as session:
+        row = session.execute(
+            select(ReportRecord, Unit).join(Unit).where(Unit.name == unit_name, ReportRecord.year == year)
+        ).first()
+        return _info(*row) if row else None
+
+
+def _info(record: ReportRecord, unit: Unit) -> ReportInfo:
+    return ReportInfo(
+        record.id, unit.name, unit.code, record.year, record.status, record.amount_unit, record.updated_at
+    )
+
+
+def import_report(db: Database, report: Report, replace: bool = False, source: str = "import") -> int:
+    """Put a whole report in, in one transaction; over an existing unit-year only with `replace`.
+
+    Replacing keeps the report's history: each changed cell is logged like any other edit.
+    """
+    templates = load_template_set(report.year)
+    for address in report.cells:
+        parse_address(address, templates)
+    now = datetime.now()
+    with db.transaction() as session:
+        unit = session.scalar(select(Unit).where(Unit.name == report.unit_name))
+        if unit is None:
+            unit = Unit(name=report.unit_name, code=report.unit_code)
+            session.add(unit)
+            session.flush()
+        elif report.unit_code:
+            unit.code = report.unit_code
+        record = session.scalar(
+            select(ReportRecord).where(ReportRecord.unit_id == unit.id, ReportRecord.year == report.year)
+        )
+        if record is not None and not replace:
+            raise ReportExists(f"“{report.unit_name}”{report.year}年度的报表已在数据库中；要覆盖请加 --replace")
+        if record is None:
+            record = ReportRecord(
+                unit_id=unit.id,
+                year=report.year,
+                template_year=templates.year,
+                amount_unit=report.amount_unit,
+                status=STATUS_DRAFT,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(record)
+            session.flush()
+        else:
+            _refuse_if_locked(record, report.unit_name)
+            record.amount_unit = report.amount_unit
+            record.updated_at = now
+        old_cells = _cells(session, record.id)
+        edits = [
+            CellEdit(a, old_cells.get(a), report.cells.get(a))
+            for a in sorted(old_cells.keys() | report.cells.keys())
+            if old_cells.get(a) != report.cells.get(a)
+        ]
+        _apply(session, record, edits, source, now)
+        session.execute(delete(RowLabel).where(RowLabel.report_id == record.id))
+        session.add_all(RowLabel(report_id=record.id, row_key=k, label=v) for k, v in report.labels.items())
+        session.execute(delete(SelfEvalTable).where(SelfEvalTable.report_id == record.id))
+        session.add_all(_selfeval_rows(record.id, report.selfeval))
+        return record.id
+
+
+def load_report(db: Database, report_id: int) -> Report:
+    with db.reading() as session:
+        record = session.get(ReportRecord, report_id)
+        if record is None:
+            raise ReportNotFound(f"数据库中没有编号为 {report_id} 的报表")
+        tables = session.scalars(
+            select(SelfEvalTable).where(SelfEvalTable.report_id == report_id).order_by(SelfEvalTable.position)
+        ).all()
+        labels = session.execute(select(RowLabel.row_key, RowLabel.label).where(RowLabel.report_id == report_id))
+        return Report(
+            unit_name=record.unit.name,
+            year=record.year,
+            amount_unit=record.amount_unit,
+            unit_code=record.unit.code,
+            cells=_cells(session, report_id),
+            labels=dict(labels.all()),
+            selfeval=[_selfeval_dict(t) for t in tables],
+        )
+
+
+def load_report_by_name(db: Database, unit_name: str, year: int) -> Report:
+    info = find_report(db, unit_name, year)
+    if info is None:
+        raise ReportNotFound(f"数据库中没有“{unit_name}”{year}年度的报表")
+    return load_report(db, info.id)
+
+
+def set_cells(
+    db: Database, report_id: int, values: Iterable[tuple[str, int | None]], source: str = "typed"
+) -> list[CellEdit]:
+    """One user edit (a typed cell, a paste, an undo): one transaction, on disk when this returns."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown edit source {source!r}")
+    now = datetime.now()
+    with db.transaction() as session:
+        record = _record(session, report_id)
+        _refuse_if_locked(record, record.unit.name)
+        templates = load_template_set(record.template_year)
+        wanted = {str(parse_address(a, templates)): v for a, v in values}
+        existing = dict(
+            session.execute(
+                select(CellValue.address, CellValue.fen).where(
+                    CellValue.report_id == report_id, CellValue.address.in_(wanted)
+                )
+            ).all()
+        )
+        edits = [CellEdit(a, existing.get(a), v) for a, v in wanted.items() if existing.get(a) != v]
+        if edits:
+            _apply(session, record, edits, source, now)
+            record.updated_at = now
+        return edits
+
+
+def set_label(db: Database, report_id: int, table: str, row: str, label: str | None, source: str = "typed") -> None:
+    with db.transaction() as session:
+        record = _record(session, report_id)
+        _refuse_if_locked(record, record.unit.name)
+        table, row = parse_row_key(f"{table}:{row}", load_template_set(record.template_year))
+        key = f"{table}:{row}"
+        current = session.get(RowLabel, (report_id, key))
+        old = current.label if current else None
+        label = (label or "").strip() or None
+        if old == label:
+            return
+        if current is not None:
+            session.delete(current)
+        if label is not None:
+            session.add(RowLabel(report_id=report_id, row_key=key, label=label))
+        session.add(_log(report_id, datetime.now(), f"{key}:名称", old, label, source))
+
+
+def set_status(db: Database, report_id: int, status: str) -> None:
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}")
+    with db.transaction() as session:
+        record = _record(session, report_id)
+        record.status = status
+        record.updated_at = datetime.now()
+
+
+def set_explanation(db: Database, report_id: int, finding_key: str, rule: str, text: str | None) -> None:
+    """Write (or, with an empty text, remove) the 说明 of a warning finding."""
+    with db.transaction() as session:
+        _record(session, report_id)
+        current = session.get(Explanation, (report_id, finding_key))
+        text = (text or "").strip()
+        if not text:
+            if current is not None:
+                session.delete(current)
+            return
+        if current is None:
+            current = Explanation(report_id=report_id, finding_key=finding_key)
+            session.add(current)
+        current.rule, current.text = rule, text
+        current.os_user, current.updated_at = current_user(), datetime.now()
+
+
+def explanations(db: Database, report_id: int) -> dict[str, str]:
+    with db.reading() as session:
+        rows = session.execute(
+            select(Explanation.finding_key, Explanation.text).where(Explanation.report_id == report_id)
+        )
+        return dict(rows.all())
+
+
+def edit_log(db: Database, report_id: int) -> list[EditLogEntry]:
+    with db.reading() as session:
+        return list(
+            session.scalars(
+                select(EditLogEntry).where(EditLogEntry.report_id == report_id).order_by(EditLogEntry.id)
+            ).all()
+        )
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _record(session: Session, report_id: int) -> ReportRecord:
+    record = session.get(ReportRecord, report_id)
+    if record is None:
+        raise ReportNotFound(f"数据库中没有编号为 {report_id} 的报表")
+    return record
+
+
+def _refuse_if_locked(record: ReportRecord, unit_name: str) -> None:
+    if record.status == STATUS_LOCKED:
+        raise ReportLocked(f"“{unit_name}”{record.year}年度的报表已锁定，不能修改；如需修改请先解除锁定")
+
+
+def _cells(session: Session, report_id: int) -> dict[str, int]:
+    rows = session.execute(select(CellValue.address, CellValue.fen).where(CellValue.report_id == report_id))
+    return dict(rows.all())
+
+
+def _apply(session: Session, record: ReportRecord, edits: list[CellEdit], source: str, now: datetime) -> None:
+    for edit in edits:
+        if edit.new is None:
+            session.execute(
+                delete(CellValue).where(CellValue.report_id == record.id, CellValue.address == edit.address)
+            )
+        else:
+            session.merge(CellValue(report_id=record.id, address=edit.address, fen=edit.new))
+        session.add(_log(record.id, now, edit.address, _text(edit.old, record), _text(edit.new, record), source))
+
+
+def _text(fen: int | None, record: ReportRecord) -> str | None:
+    return None if fen is None else amount_text(fen, record.amount_unit)
+
+
+def _log(report_id: int, now: datetime, address: str, old: str | None, new: str | None, source: str) -> EditLogEntry:
+    return EditLogEntry(
+        report_id=report_id,
+        at=now,
+        os_user=current_user(),
+        address=address,
+        old_value=old,
+        new_value=new,
+        source=source,
+    )
+
+
+# -- self-evaluation tables: the report file's nested dicts ↔ rows ----------------------------
+
+_BUDGET = {"A": "budget_a", "B": "budget_b", "rate": "budget_rate", "score": "budget_score", "points": "budget_points"}
+
+
+def _selfeval_rows(report_id: int, tables: list[dict[str, Any]]) -> list[SelfEvalTable]:
+    rows = []
+    for position, data in enumerate(tables):
+        budget = data.get("budget") or {}
+        table = SelfEvalTable(
+            report_id=report_id,
+            position=position,
+            kind=str(data.get("kind", "项目")),
+            total=data.get("total"),
+            reason=data.get("reason"),
+            measures=data.get("measures"),
+            **{column: budget.get(key) for key, column in _BUDGET.items()},
+        )
+        table.header = [
+            SelfEvalHeaderField(position=i, name=name, value=str(value))
+            for i, (name, value) in enumerate((data.get("header") or {}).items())
+        ]
+        table.goals = [
+            SelfEvalGoal(
+                position=g,
+                name=goal.get("name"),
+                points=goal.get("points"),
+                groups=[
+                    SelfEvalLevel1(
+                        position=i,
+                        name=group.get("level1"),
+                        points=group.get("points"),
+                        groups=[
+                            SelfEvalLevel2(
+                                position=j,
+                                name=sub.get("level2"),
+                                points=sub.get("points"),
+                                indicators=[
+                                    SelfEvalIndicator(position=k, **{f: ind.get(f) for f in _INDICATOR_FIELDS})
+                                    for k, ind in enumerate(sub.get("indicators") or [])
+                                ],
+                            )
+                            for j, sub in enumerate(group.get("groups") or [])
+                        ],
+                    )
+                    for i, group in enumerate(goal.get("groups") or [])
+                ],
+            )
+            for g, goal in enumerate(data.get("goals") or [])
+        ]
+        rows.append(table)
+    return rows
+
+
+_INDICATOR_FIELDS = ("name", "weight", "target", "actual", "score")
+
+
+def _present(**fields: Any) -> dict[str, Any]:
+    """A report-file object: fields not printed in this layout are left out."""
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _selfeval_dict(table: SelfEvalTable) -> dict[str, Any]:
+    return _present(
+        kind=table.kind,
+        header={f.name: f.value for f in table.header},
+        budget=_present(**{key: getattr(table, column) for key, column in _BUDGET.items()}),
+        goals=[
+            _present(
+                name=goal.name,
+                points=goal.points,
+                groups=[
+                    _present(
+                        level1=group.name,
+                        points=group.points,
+                        groups=[
+                            _present(
+                                level2=sub.name,
+                                points=sub.points,
+                                indicators=[
+                                    _present(**{f: getattr(ind, f) for f in _INDICATOR_FIELDS})
+                                    for ind in sub.indicators
+                                ],
+                            )
+                            for sub in group.groups
+                        ],
+                    )
+                    for group in goal.groups
+                ],
+            )
+            for goal in table.goals
+        ],
+        total=table.total,
+        reason=table.reason,
+        measures=table.measures,
+    )
