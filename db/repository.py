@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
 
 from core.money import amount_text
 from core.report import Report, parse_address, parse_row_key
@@ -145,7 +146,16 @@ def load_report(db: Database, report_id: int) -> Report:
         if record is None:
             raise ReportNotFound(f"数据库中没有编号为 {report_id} 的报表")
         tables = session.scalars(
-            select(SelfEvalTable).where(SelfEvalTable.report_id == report_id).order_by(SelfEvalTable.position)
+            select(SelfEvalTable)
+            .where(SelfEvalTable.report_id == report_id)
+            .order_by(SelfEvalTable.position)
+            .options(
+                selectinload(SelfEvalTable.header),
+                selectinload(SelfEvalTable.goals)
+                .selectinload(SelfEvalGoal.groups)
+                .selectinload(SelfEvalLevel1.groups)
+                .selectinload(SelfEvalLevel2.indicators),
+            )
         ).all()
         labels = session.execute(select(RowLabel.row_key, RowLabel.label).where(RowLabel.report_id == report_id))
         return Report(
@@ -274,14 +284,34 @@ def _cells(session: Session, report_id: int) -> dict[str, int]:
 
 
 def _apply(session: Session, record: ReportRecord, edits: list[CellEdit], source: str, now: datetime) -> None:
-    for edit in edits:
-        if edit.new is None:
-            session.execute(
-                delete(CellValue).where(CellValue.report_id == record.id, CellValue.address == edit.address)
-            )
-        else:
-            session.merge(CellValue(report_id=record.id, address=edit.address, fen=edit.new))
-        session.add(_log(record.id, now, edit.address, _text(edit.old, record), _text(edit.new, record), source))
+    """Write the edits and their log entries (in bulk: an import is hundreds of cells)."""
+    removed = [e.address for e in edits if e.new is None]
+    if removed:
+        session.execute(delete(CellValue).where(CellValue.report_id == record.id, CellValue.address.in_(removed)))
+    written = [{"report_id": record.id, "address": e.address, "fen": e.new} for e in edits if e.new is not None]
+    if written:
+        upsert = sqlite_insert(CellValue)
+        session.execute(
+            upsert.on_conflict_do_update(index_elements=["report_id", "address"], set_={"fen": upsert.excluded.fen}),
+            written,
+        )
+    if edits:
+        user = current_user()
+        session.execute(
+            insert(EditLogEntry),
+            [
+                {
+                    "report_id": record.id,
+                    "at": now,
+                    "os_user": user,
+                    "address": e.address,
+                    "old_value": _text(e.old, record),
+                    "new_value": _text(e.new, record),
+                    "source": source,
+                }
+                for e in edits
+            ],
+        )
 
 
 def _text(fen: int | None, record: ReportRecord) -> str | None:
