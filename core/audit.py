@@ -130,7 +130,70 @@ class Checker:
         appeared, disappeared = self._refresh_all(keys)
         return Change(frozenset(), appeared, disappeared)
 
+    def remove_row(self, table_id: str, row: str) -> Change:
+        """Clear a classification row's figures and name and take the row out of its table."""
+        table = self.templates.table(table_id)
+        changes = [self.set(f"{table_id}:{row}:{col}", None) for col in table.row_columns(row)]
+        changes.append(self.set_label(table_id, row, None))
+        if row in table.fixed_rows or row not in self.present.get(table_id, set()):
+            return compose(changes)
+        self.present[table_id].discard(row)
+        keys = {_row_key(table_id, row)}
+        for rule in self._row_rules.get(table_id, ()):
+            keys |= self._reinstall(rule)
+        appeared, disappeared = self._refresh_all(keys)
+        return compose(changes + [Change(frozenset(), appeared, disappeared)])
+
+    def formula(self, address: str) -> int | None:
+        """The value the table's own identities give a total cell (None if no identity defines it)."""
+        check = self._defining_check(address)
+        return None if check is None else sum(sign * self.values.get(a, 0) for a, sign in check.right)
+
+    def formulas_for_table(self, table_id: str) -> dict[str, int]:
+        """Every total of a table filled from its parts, innermost first (項 → 款 → 类 → 合计)."""
+        targets = {
+            check.left[0][0]: check
+            for check in self._checks.values()
+            if len(check.left) == 1 and check.rule.relation == "=" and check.rule.table == table_id
+        }
+        values = dict(self.values)
+        for _ in range(8):  # the deepest chain is 项 → 款 → 类 → 合计 → column totals
+            moved = False
+            for address in sorted(targets):
+                check = self._defining_check(address)
+                value = sum(sign * values.get(a, 0) for a, sign in check.right)
+                if values.get(address) != value:
+                    values[address] = value
+                    moved = True
+            if not moved:
+                break
+        return {a: values[a] for a in targets if values.get(a) != self.values.get(a)}
+
+    def _defining_check(self, address: str) -> Check | None:
+        table_id = address.split(":")[0]
+        candidates = [
+            self._checks[k]
+            for k in self._index.get(address, ())
+            if self._checks[k].rule.relation == "="
+            and self._checks[k].rule.table == table_id
+            and len(self._checks[k].left) == 1
+            and self._checks[k].left[0][0] == address
+        ]
+        order = {"rows": 0, "hierarchy": 1, "columns": 2, "cells": 3}
+        return min(candidates, key=lambda c: (order[c.rule.form], c.rule.id), default=None)
+
     # -- machinery -------------------------------------------------------------------------
+
+    def _reinstall(self, rule: RuleSpec) -> set[str]:
+        """Expand a rule afresh after rows went away; returns the keys of checks added, changed or dropped."""
+        fresh = {c.key: c for c in expand(rule, self.templates, self.present)}
+        gone = [k for k, c in self._checks.items() if c.rule is rule and k not in fresh]
+        for key in gone:
+            self._unindex(self._checks.pop(key))
+        touched = set(gone)
+        for check in fresh.values():
+            touched |= self._put(check)
+        return touched
 
     def _add_row(self, table_id: str, row: str) -> set[str]:
         rows = self.present.setdefault(table_id, set())
@@ -244,6 +307,26 @@ class Checker:
         return Finding(
             f"{table_id}.{rule}", "warning", table_id, where, None, None, None, message, _row_key(table_id, row)
         )
+
+
+def compose(changes: list[Change]) -> Change:
+    """One Change for several edits made as one (a paste, a removed row): what came and stayed, what went."""
+    appeared: dict[Finding, None] = {}
+    disappeared: dict[Finding, None] = {}
+    cells: set[str] = set()
+    for change in changes:
+        cells |= change.cells
+        for finding in change.disappeared:
+            if finding in appeared:
+                del appeared[finding]
+            else:
+                disappeared[finding] = None
+        for finding in change.appeared:
+            if finding in disappeared:
+                del disappeared[finding]
+            else:
+                appeared[finding] = None
+    return Change(frozenset(cells), tuple(appeared), tuple(disappeared))
 
 
 def _row_key(table: str, row: str) -> str:

@@ -11,6 +11,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 STATUS_DRAFT, STATUS_REVIEWED, STATUS_LOCKED = "草稿", "已审核", "已锁定"
 STATUSES = (STATUS_DRAFT, STATUS_REVIEWED, STATUS_LOCKED)
 
+UNIT, DEPARTMENT = "单位", "部门"
+
 #: Where an edit came from, as written in the edit log.
 SOURCES = ("typed", "paste", "import", "undo", "formula")
 
@@ -26,6 +28,7 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     code: Mapped[str | None] = mapped_column(String(50))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(4), default=UNIT, server_default=UNIT)  # 部门 or 单位
 
     reports: Mapped[list[ReportRecord]] = relationship(back_populates="unit")
 

@@ -21,6 +21,7 @@ from db.models import (
     STATUS_DRAFT,
     STATUS_LOCKED,
     STATUSES,
+    UNIT,
     CellValue,
     EditLogEntry,
     Explanation,
@@ -140,6 +141,35 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
         return record.id
 
 
+def create_report(db: Database, unit_name: str, year: int, unit_code: str | None = None, kind: str = UNIT) -> int:
+    """An empty report for a unit-year (the unit is created if new), as the first-start dialog does."""
+    load_template_set(year)
+    unit_name = unit_name.strip()
+    if not unit_name:
+        raise DatabaseError("单位名称不能为空")
+    now = datetime.now()
+    with db.transaction() as session:
+        unit = session.scalar(select(Unit).where(Unit.name == unit_name))
+        if unit is None:
+            unit = Unit(name=unit_name, code=unit_code or None, kind=kind)
+            session.add(unit)
+            session.flush()
+        if session.scalar(select(ReportRecord.id).where(ReportRecord.unit_id == unit.id, ReportRecord.year == year)):
+            raise ReportExists(f"“{unit_name}”{year}年度的报表已经存在")
+        record = ReportRecord(
+            unit_id=unit.id,
+            year=year,
+            template_year=year,
+            amount_unit="万元",
+            status=STATUS_DRAFT,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(record)
+        session.flush()
+        return record.id
+
+
 def load_report(db: Database, report_id: int) -> Report:
     with db.reading() as session:
         record = session.get(ReportRecord, report_id)
@@ -177,9 +207,16 @@ def load_report_by_name(db: Database, unit_name: str, year: int) -> Report:
 
 
 def set_cells(
-    db: Database, report_id: int, values: Iterable[tuple[str, int | None]], source: str = "typed"
+    db: Database,
+    report_id: int,
+    values: Iterable[tuple[str, int | None]],
+    source: str = "typed",
+    labels: dict[str, str | None] | None = None,
 ) -> list[CellEdit]:
-    """One user edit (a typed cell, a paste, an undo): one transaction, on disk when this returns."""
+    """One user edit (a typed cell, a paste, an undo, a removed row): one transaction, on disk when this returns.
+
+    `labels` maps `table:row` to a row name (None removes it) to change in the same transaction.
+    """
     if source not in SOURCES:
         raise ValueError(f"unknown edit source {source!r}")
     now = datetime.now()
@@ -199,25 +236,28 @@ def set_cells(
         if edits:
             _apply(session, record, edits, source, now)
             record.updated_at = now
+        for key, label in (labels or {}).items():
+            table, row = parse_row_key(key, templates)
+            _write_label(session, report_id, f"{table}:{row}", label, source, now)
         return edits
 
 
 def set_label(db: Database, report_id: int, table: str, row: str, label: str | None, source: str = "typed") -> None:
-    with db.transaction() as session:
-        record = _record(session, report_id)
-        _refuse_if_locked(record, record.unit.name)
-        table, row = parse_row_key(f"{table}:{row}", load_template_set(record.template_year))
-        key = f"{table}:{row}"
-        current = session.get(RowLabel, (report_id, key))
-        old = current.label if current else None
-        label = (label or "").strip() or None
-        if old == label:
-            return
-        if current is not None:
-            session.delete(current)
-        if label is not None:
-            session.add(RowLabel(report_id=report_id, row_key=key, label=label))
-        session.add(_log(report_id, datetime.now(), f"{key}:名称", old, label, source))
+    set_cells(db, report_id, [], source, labels={f"{table}:{row}": label})
+
+
+def _write_label(session: Session, report_id: int, key: str, label: str | None, source: str, now: datetime) -> None:
+    current = session.get(RowLabel, (report_id, key))
+    old = current.label if current else None
+    label = (label or "").strip() or None
+    if old == label:
+        return
+    if current is not None:
+        session.delete(current)
+        session.flush()
+    if label is not None:
+        session.add(RowLabel(report_id=report_id, row_key=key, label=label))
+    session.add(_log(report_id, now, f"{key}:名称", old, label, source))
 
 
 def set_status(db: Database, report_id: int, status: str) -> None:

@@ -100,3 +100,25 @@ def test_income_and_expense_totals_of_gongkai01_must_agree():
     change = checker.set("公开01:31:1", checker.values["公开01:31:1"] + WAN)
     (finding,) = [f for f in change.appeared if f.rule == "公开01.收支总计相等"]
     assert finding.message.startswith("公开01表第31行“总计”应等于第62行“总计”")
+
+
+def test_removing_a_row_takes_its_checks_and_findings_away():
+    report, templates = read_report(SEED_REPORTS["000"])
+    checker = Checker(templates, report)
+    before = set(checker.findings())
+    checker.set("公开02:2089999:1", 1 * WAN)
+    checker.set_label("公开02", "2089999", "自编科目")
+    change = checker.remove_row("公开02", "2089999")
+    assert set(checker.findings()) == before
+    assert "2089999" not in checker.present["公开02"]
+    assert any(f.rule == "公开02.科目编码" for f in change.disappeared)
+
+
+def test_fill_by_formula_gives_totals_from_their_parts(seed000):
+    seed000.set("公开03:2050201:2", 5_900_000_000)  # 5,857.05 → 5,900.00
+    assert seed000.formula("公开03:2050201:1") == 5_900_000_000 + 4_414_610_000
+    filled = seed000.formulas_for_table("公开03")
+    for address, value in filled.items():
+        seed000.set(address, value)
+    assert [f for f in seed000.findings() if f.table == "公开03" and f.severity == "error"] == []
+    assert filled["公开03:合计:1"] == 84_015_980_000 + 42_950_000
