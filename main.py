@@ -8,6 +8,7 @@ import sys
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="juesuan", description="部门决算公开表填报与勾稽审核")
+    parser.add_argument("--db", dest="window_db", help="窗口使用的数据库文件（默认在用户数据文件夹）")
     commands = parser.add_subparsers(dest="command", metavar="命令")
     audit = commands.add_parser("audit", help="审核一个报表文件（.json），列出勾稽关系问题")
     audit.add_argument("file", help="报表文件")
@@ -40,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             return db_commands.run_export(args.unit, args.year, args.db, args.output)
         return db_commands.run_restore(args.db, args.backup)
-    build_parser().print_help()
-    return 0
+    from ui.app import run
+
+    return run(args.window_db)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ class ReportInfo:
     status: str
     amount_unit: str
     updated_at: datetime
+    unit_kind: str = UNIT
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def find_report(db: Database, unit_name: str, year: int) -> ReportInfo | None:
 
 def _info(record: ReportRecord, unit: Unit) -> ReportInfo:
     return ReportInfo(
-        record.id, unit.name, unit.code, record.year, record.status, record.amount_unit, record.updated_at
+        record.id, unit.name, unit.code, record.year, record.status, record.amount_unit, record.updated_at, unit.kind
     )
 
 

@@ -1,0 +1,164 @@
+"""The findings list: filter by table and severity; double-click jumps to the cells; 说明 for warnings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.findings import SEVERITIES, SEVERITY_NAMES, Finding
+from core.money import format_amount
+from ui.session import ReportSession
+from ui.table_model import SEVERITY_COLOURS
+
+COLUMNS = ("级别", "表", "说明情况", "问题", "相差")
+
+
+class FindingsModel(QAbstractTableModel):
+    def __init__(self, session: ReportSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.rows: list[Finding] = session.findings()
+        session.changed.connect(self.refresh)
+
+    def refresh(self, _change=None) -> None:
+        self.beginResetModel()
+        self.rows = self.session.findings()
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        finding = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return SEVERITY_NAMES[finding.severity]
+            if column == 1:
+                return (
+                    self.session.templates.tables[finding.table].printed
+                    if finding.table in self.session.templates.tables
+                    else finding.table
+                )
+            if column == 2:
+                if finding.severity != "warning":
+                    return ""
+                return "已说明" if finding.key in self.session.explanations else "未说明"
+            if column == 3:
+                return finding.message
+            if column == 4 and finding.diff is not None:
+                return format_amount(finding.diff, self.session.amount_unit)
+        if role == Qt.ItemDataRole.BackgroundRole and column == 0:
+            return QBrush(SEVERITY_COLOURS[finding.severity])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            explanation = self.session.explanations.get(finding.key)
+            return finding.message + (f"\n说明：{explanation}" if explanation else "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 4:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return finding
+        return None
+
+
+class FindingsFilter(QSortFilterProxyModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.table: str | None = None
+        self.severity: str | None = None
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 - Qt's name
+        finding = self.sourceModel().rows[row]
+        return (self.table is None or finding.table == self.table) and (
+            self.severity is None or finding.severity == self.severity
+        )
+
+
+class FindingsDock(QDockWidget):
+    jump = Signal(object)  # the Finding to show
+
+    def __init__(self, session: ReportSession, parent=None):
+        super().__init__("审核结果", parent)
+        self.setObjectName("findings")
+        self.session = session
+        self.model = FindingsModel(session, self)
+        self.proxy = FindingsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 1, 2, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.doubleClicked.connect(self._jump)
+        self.table_filter = QComboBox()
+        self.table_filter.addItem("全部表", None)
+        for table in session.templates.tables.values():
+            self.table_filter.addItem(table.printed, table.id)
+        self.severity_filter = QComboBox()
+        self.severity_filter.addItem("全部级别", None)
+        for severity in SEVERITIES:
+            self.severity_filter.addItem(SEVERITY_NAMES[severity], severity)
+        self.table_filter.currentIndexChanged.connect(self._filter)
+        self.severity_filter.currentIndexChanged.connect(self._filter)
+        self.explain_button = QPushButton("填写说明…")
+        self.explain_button.clicked.connect(self.explain_current)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("筛选："))
+        bar.addWidget(self.table_filter)
+        bar.addWidget(self.severity_filter)
+        bar.addStretch(1)
+        bar.addWidget(self.explain_button)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+        self.setWidget(body)
+
+    def _filter(self) -> None:
+        self.proxy.table = self.table_filter.currentData()
+        self.proxy.severity = self.severity_filter.currentData()
+        self.proxy.invalidateFilter()
+
+    def current_finding(self) -> Finding | None:
+        index = self.view.currentIndex()
+        return index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+
+    def _jump(self, index: QModelIndex) -> None:
+        self.jump.emit(index.data(Qt.ItemDataRole.UserRole))
+
+    def explain_current(self) -> None:
+        finding = self.current_finding()
+        if finding is None or finding.severity != "warning":
+            return
+        text, accepted = QInputDialog.getMultiLineText(
+            self, "填写说明", finding.message, self.session.explanations.get(finding.key, "")
+        )
+        if accepted:
+            self.session.set_explanation(finding, text)

@@ -1,0 +1,332 @@
+"""The main window: units → years → tables on the left, the table in the centre, findings below."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
+
+from core.findings import SEVERITIES, SEVERITY_NAMES
+from core.reportfile import ReportFileError, read_report, write_report
+from db import repository
+from db.database import Database, DatabaseError
+from ui.dialogs import NewReportDialog
+from ui.findings_dock import FindingsDock
+from ui.session import ReportSession
+from ui.table_view import TableView
+
+REPORT_ROLE = Qt.ItemDataRole.UserRole
+TABLE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, settings: QSettings | None = None):
+        super().__init__()
+        self.db = db
+        self.settings = settings or QSettings("juesuan", "juesuan")
+        self.session: ReportSession | None = None
+        self.views: dict[str, TableView] = {}
+        self.setWindowTitle("决算审核台" + ("（只读）" if db.read_only else ""))
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["报表", "状态"])
+        self.tree.setColumnWidth(0, 230)
+        self.tree.itemSelectionChanged.connect(self._tree_selected)
+        self.stack = QStackedWidget()
+        splitter = QSplitter()
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 1100])
+        self.setCentralWidget(splitter)
+        self.findings: FindingsDock | None = None
+        self.counts_label, self.unit_label, self.saved_label = QLabel(), QLabel(), QLabel()
+        for label in (self.counts_label, self.unit_label, self.saved_label):
+            self.statusBar().addPermanentWidget(label)
+        self._make_actions()
+        self.resize(1400, 900)
+        self.restoreGeometry(self.settings.value("geometry", b""))
+        self.populate_tree()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("文件(&F)")
+        self._action(file_menu, "新建报表…", self.new_report, QKeySequence.StandardKey.New)
+        self._action(file_menu, "导入报表文件…", self.import_file, QKeySequence("Ctrl+I"))
+        self._action(file_menu, "导出报表文件…", self.export_file, QKeySequence("Ctrl+E"))
+        file_menu.addSeparator()
+        self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+        self.edit_menu = menus.addMenu("编辑(&E)")
+        self.undo_action = self._action(
+            self.edit_menu,
+            "撤销",
+            lambda: self.session and self.session.undo_stack.undo(),
+            QKeySequence.StandardKey.Undo,
+        )
+        self.redo_action = self._action(
+            self.edit_menu, "重做", lambda: self.session and self.session.undo_stack.redo(), QKeySequence("Ctrl+Y")
+        )
+        self.edit_menu.addSeparator()
+        self._action(self.edit_menu, "按公式填充当前单元格", self.fill_current, QKeySequence("Ctrl+="))
+        self._action(self.edit_menu, "按公式填充本表全部合计", self.fill_table, QKeySequence("Ctrl+Shift+="))
+        self._action(self.edit_menu, "删除当前科目行", self.remove_current_row)
+        view_menu = menus.addMenu("视图(&V)")
+        units = QActionGroup(self)
+        for unit in ("万元", "元"):
+            action = self._action(view_menu, f"金额单位：{unit}", lambda _=False, u=unit: self.set_display_unit(u))
+            action.setCheckable(True)
+            action.setChecked(unit == "万元")
+            units.addAction(action)
+        self.hide_empty_action = self._action(view_menu, "隐藏无数字的科目行", self.toggle_hide_empty)
+        self.hide_empty_action.setCheckable(True)
+        help_menu = menus.addMenu("帮助(&H)")
+        self._action(help_menu, "关于", self.about)
+        toolbar = self.addToolBar("常用")
+        toolbar.setObjectName("toolbar")
+        for action in (self.undo_action, self.redo_action):
+            toolbar.addAction(action)
+
+    def _action(self, menu, text, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def populate_tree(self, select_report: int | None = None) -> None:
+        self.tree.clear()
+        units: dict[str, QTreeWidgetItem] = {}
+        chosen = None
+        remembered = select_report or self.settings.value("report", None, type=int)
+        for info in repository.list_reports(self.db):
+            unit = units.get(info.unit_name)
+            if unit is None:
+                unit = units[info.unit_name] = QTreeWidgetItem(self.tree, [info.unit_name])
+                unit.setExpanded(True)
+            year = QTreeWidgetItem(unit, [f"{info.year}年度", info.status])
+            year.setData(0, REPORT_ROLE, info.id)
+            if chosen is None or info.id == remembered:
+                chosen = year
+        if chosen is not None:
+            chosen.setExpanded(True)
+            self.tree.setCurrentItem(chosen)
+
+    def _tree_selected(self) -> None:
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        report_id = item.data(0, REPORT_ROLE) or (item.parent() and item.parent().data(0, REPORT_ROLE))
+        if report_id is None:
+            return
+        if self.session is None or self.session.report_id != report_id:
+            self.open_report(report_id, item if item.data(0, REPORT_ROLE) else item.parent())
+        table_id = item.data(0, TABLE_ROLE)
+        self.show_table(table_id or "公开01")
+
+    def open_report(self, report_id: int, year_item: QTreeWidgetItem) -> None:
+        for view in self.views.values():
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        self.views.clear()
+        if self.findings is not None:
+            self.removeDockWidget(self.findings)
+            self.findings.deleteLater()
+        self.session = ReportSession(self.db, report_id, self)
+        self.settings.setValue("report", report_id)
+        self.session.changed.connect(self._after_change)
+        self.session.saved.connect(lambda: self.saved_label.setText(f"已保存 {datetime.now():%H:%M:%S}"))
+        self.findings = FindingsDock(self.session, self)
+        self.findings.jump.connect(self.jump_to)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings)
+        self.restoreState(self.settings.value("state", b""))
+        self.undo_action.setEnabled(True)
+        year_item.takeChildren()
+        self.table_items: dict[str, QTreeWidgetItem] = {}
+        for table in self.session.templates.tables.values():
+            child = QTreeWidgetItem(year_item, [f"{table.printed} {table.title}"])
+            child.setData(0, REPORT_ROLE, report_id)
+            child.setData(0, TABLE_ROLE, table.id)
+            self.table_items[table.id] = child
+        year_item.setExpanded(True)
+        self._after_change()
+
+    def view(self, table_id: str) -> TableView:
+        if table_id not in self.views:
+            view = TableView(self.session, table_id, self)
+            view.body.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self.views[table_id] = view
+            self.stack.addWidget(view)
+        return self.views[table_id]
+
+    def show_table(self, table_id: str) -> TableView:
+        view = self.view(table_id)
+        self.stack.setCurrentWidget(view)
+        return view
+
+    def current_view(self) -> TableView | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, TableView) else None
+
+    # -- reacting ------------------------------------------------------------------------------
+
+    def _after_change(self, _change=None) -> None:
+        if self.session is None:
+            return
+        findings = self.session.findings()
+        totals = Counter(f.severity for f in findings)
+        self.counts_label.setText("　".join(f"{SEVERITY_NAMES[s]} {totals[s]}" for s in SEVERITIES))
+        self.unit_label.setText(f"金额单位：{self.session.display_unit}")
+        by_table: dict[str, Counter] = {}
+        for finding in findings:
+            by_table.setdefault(finding.table, Counter())[finding.severity] += 1
+        for table_id, item in self.table_items.items():
+            counts = by_table.get(table_id, Counter())
+            if counts["error"]:
+                item.setText(1, f"✖ {counts['error']} 错误")
+                item.setForeground(1, Qt.GlobalColor.red)
+            elif counts["warning"]:
+                item.setText(1, f"⚠ {counts['warning']} 提示")
+                item.setForeground(1, Qt.GlobalColor.darkYellow)
+            else:
+                item.setText(1, "✔ 通过" + (f"（尾差 {counts['rounding']}）" if counts["rounding"] else ""))
+                item.setForeground(1, Qt.GlobalColor.darkGreen)
+
+    def jump_to(self, finding) -> None:
+        for address in finding.cells:
+            table_id = address.split(":")[0]
+            if table_id in self.session.templates.tables:
+                view = self.show_table(table_id)
+                self.tree.blockSignals(True)
+                self.tree.setCurrentItem(self.table_items[table_id])
+                self.tree.blockSignals(False)
+                view.body.select_cells([a for a in finding.cells if a.startswith(table_id + ":")])
+                view.body.setFocus()
+                return
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def set_display_unit(self, unit: str) -> None:
+        if self.session:
+            self.session.display_unit = unit
+            for view in self.views.values():
+                view.refresh_unit()
+                view.model.layoutChanged.emit()
+            self._after_change()
+
+    def toggle_hide_empty(self) -> None:
+        for view in self.views.values():
+            view.model.set_hide_empty(self.hide_empty_action.isChecked())
+
+    def fill_current(self) -> None:
+        view = self.current_view()
+        if view is None or self.session.read_only:
+            return
+        cell = view.model.cell(view.body.currentIndex()) if view.body.currentIndex().isValid() else None
+        value = self.session.checker.formula(cell.address) if cell and cell.address else None
+        if value is None:
+            self.statusBar().showMessage("当前单元格不是由勾稽关系决定的合计数", 6000)
+            return
+        self.session.edit([(cell.address, value)], f"按公式填充 {cell.address}", source="formula")
+
+    def fill_table(self) -> None:
+        view = self.current_view()
+        if view is None or self.session.read_only:
+            return
+        values = self.session.checker.formulas_for_table(view.model.table.id)
+        if not values:
+            self.statusBar().showMessage("本表的合计数都已与其组成部分相符", 6000)
+            return
+        self.session.edit(
+            values.items(), f"按公式填充{view.model.table.printed}的 {len(values)} 个合计", source="formula"
+        )
+        self.statusBar().showMessage(f"已按公式填充 {len(values)} 个合计数", 6000)
+
+    def remove_current_row(self) -> None:
+        view = self.current_view()
+        if view is None or self.session.read_only or not view.body.currentIndex().isValid():
+            return
+        cell = view.model.cell(view.body.currentIndex())
+        key = cell.row_key or (cell.address and ":".join(cell.address.split(":")[:2]))
+        table_id, row = key.split(":")[:2] if key else (None, None)
+        if not row or view.model.table.level(row) is None:
+            self.statusBar().showMessage("只能删除科目行", 6000)
+            return
+        self.session.remove_row(table_id, row)
+
+    def new_report(self) -> None:
+        dialog = NewReportDialog(self)
+        if dialog.exec():
+            self._create(dialog.values())
+
+    def _create(self, values: dict) -> int | None:
+        try:
+            report_id = repository.create_report(self.db, **values)
+        except DatabaseError as exc:
+            QMessageBox.warning(self, "无法新建报表", str(exc))
+            return None
+        self.populate_tree(report_id)
+        return report_id
+
+    def first_start(self) -> None:
+        """No report yet: ask for the first unit and year."""
+        if repository.list_reports(self.db) or self.db.read_only:
+            return
+        dialog = NewReportDialog(self, first_start=True)
+        if dialog.exec():
+            self._create(dialog.values())
+
+    def import_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "导入报表文件", "", "报表文件 (*.json)")
+        if not path:
+            return
+        try:
+            report, _ = read_report(path)
+            existing = repository.find_report(self.db, report.unit_name, report.year)
+            if (
+                existing
+                and QMessageBox.question(
+                    self, "覆盖报表", f"“{report.unit_name}”{report.year}年度的报表已存在，是否覆盖？"
+                )
+                != QMessageBox.StandardButton.Yes
+            ):
+                return
+            report_id = repository.import_report(self.db, report, replace=existing is not None)
+        except (ReportFileError, DatabaseError) as exc:
+            QMessageBox.warning(self, "导入未进行", str(exc))
+            return
+        self.session = None
+        self.populate_tree(report_id)
+
+    def export_file(self) -> None:
+        if self.session is None:
+            return
+        report = self.session.report
+        path, _ = QFileDialog.getSaveFileName(
+            self, "导出报表文件", f"{report.unit_name}{report.year}.json", "报表文件 (*.json)"
+        )
+        if path:
+            write_report(repository.load_report(self.db, self.session.report_id), Path(path))
+            self.statusBar().showMessage(f"已导出到 {path}", 8000)
+
+    def about(self) -> None:
+        QMessageBox.about(self, "关于决算审核台", "决算审核台：部门决算公开表与绩效自评表的填报与勾稽审核。")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("state", self.saveState())
+        super().closeEvent(event)

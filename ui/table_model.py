@@ -1,0 +1,201 @@
+"""Qt model of one printed table: looks values and findings up in the session, pushes edits as commands."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from core.audit import Change
+from core.catalogue import load_catalogue
+from core.findings import SEVERITY_NAMES
+from core.money import AmountError, format_amount, parse_amount
+from ui.grid import AMOUNT, NAME, NEW_CODE, Grid, build_grid
+from ui.session import ReportSession
+
+SEVERITY_COLOURS = {"error": QColor("#f4b4b4"), "warning": QColor("#ffd98a"), "rounding": QColor("#e2ecf9")}
+_RANK = {"error": 0, "warning": 1, "rounding": 2}
+
+
+def worst(findings) -> str | None:
+    return min((f.severity for f in findings), key=_RANK.__getitem__, default=None)
+
+
+class TableModel(QAbstractTableModel):
+    """The body of one table as printed; `data()` only looks things up, edits go through the session."""
+
+    refused = Signal(str, QModelIndex)  # a Chinese message for input that was not accepted
+
+    def __init__(self, session: ReportSession, table_id: str, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.table = session.templates.table(table_id)
+        self.hide_empty = False
+        self._rebuild()
+        session.changed.connect(self._on_change)
+        session.rows_changed.connect(self._on_rows_changed)
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        rows = set(self.session.checker.present.get(self.table.id, set()))
+        self.grid: Grid = build_grid(
+            self.table, rows, self.session.checker.row_name, editable_rows=not self.session.read_only
+        )
+        if self.hide_empty and self.table.kind == "classification":
+            self.grid.body = [r for r in self.grid.body if self._has_figures(r)]
+        self._positions: dict[str, list[tuple[int, int]]] = {}
+        for r, row in enumerate(self.grid.body):
+            for c, cell in enumerate(row):
+                for key in (cell.address, cell.row_key):
+                    if key:
+                        self._positions.setdefault(key, []).append((r, c))
+
+    def _has_figures(self, row) -> bool:
+        return any(
+            cell.kind == NEW_CODE or (cell.address and self.session.value(cell.address) is not None) for cell in row
+        ) or any(cell.address and cell.address.split(":")[1] == self.table.total_row for cell in row)
+
+    def set_hide_empty(self, hide: bool) -> None:
+        self.beginResetModel()
+        self.hide_empty = hide
+        self._rebuild()
+        self.endResetModel()
+
+    def _on_rows_changed(self, table_id: str) -> None:
+        if table_id == self.table.id:
+            self.beginResetModel()
+            self._rebuild()
+            self.endResetModel()
+
+    def _on_change(self, change: Change) -> None:
+        keys = set(change.cells)
+        for finding in change.appeared + change.disappeared:
+            keys.update(finding.cells)
+        for key in keys:
+            for r, c in self._positions.get(key, ()):
+                index = self.index(r, c)
+                self.dataChanged.emit(index, index)
+
+    def position(self, address: str) -> tuple[int, int] | None:
+        found = self._positions.get(address)
+        return found[0] if found else None
+
+    def cell(self, index: QModelIndex):
+        return self.grid.body[index.row()][index.column()]
+
+    # -- Qt model ------------------------------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.grid.body)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self.grid.columns
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        cell = self.cell(index)
+        key = cell.address or cell.row_key
+        if role == Qt.ItemDataRole.DisplayRole:
+            if cell.kind == AMOUNT:
+                return format_amount(self.session.value(cell.address), self.session.display_unit)
+            if cell.kind == NAME:
+                return (
+                    "　" * max(cell.level, 0) + self.session.checker.row_name(*cell.row_key.split(":"))
+                    if cell.row_key
+                    else cell.text
+                )
+            return cell.text
+        if role == Qt.ItemDataRole.EditRole:
+            if cell.kind == AMOUNT:
+                return format_amount(self.session.value(cell.address), self.session.display_unit, thousands=False)
+            if cell.kind == NAME:
+                return self.session.checker.labels.get(cell.row_key) or self.session.checker.row_name(
+                    *cell.row_key.split(":")
+                )
+            return cell.text
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if cell.kind == AMOUNT:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if cell.kind in ("line",):
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and cell.bold:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and key:
+            severity = worst(self.session.findings_at(key))
+            if severity:
+                return QBrush(SEVERITY_COLOURS[severity])
+            if cell.kind != AMOUNT or not self._editable(cell):
+                return QBrush(QColor("#f6f6f6")) if cell.kind == AMOUNT else None
+        if role == Qt.ItemDataRole.ToolTipRole and key:
+            return self._tooltip(key)
+        if role == Qt.ItemDataRole.UserRole:
+            return key
+        return None
+
+    def _tooltip(self, key: str) -> str | None:
+        lines = []
+        unit = self.session.amount_unit
+        for finding in self.session.findings_at(key):
+            text = f"【{SEVERITY_NAMES[finding.severity]}】{finding.rule}\n{finding.message}"
+            if finding.expected is not None:
+                text += f"\n应为 {format_amount(finding.expected, unit)}，实为 {format_amount(finding.actual, unit)}，相差 {format_amount(finding.diff, unit)} {unit}"
+            explanation = self.session.explanations.get(finding.key)
+            if explanation:
+                text += f"\n说明：{explanation}"
+            lines.append(text)
+        return "\n\n".join(lines) or None
+
+    def _editable(self, cell) -> bool:
+        return not self.session.read_only and cell.kind in (AMOUNT, NAME, NEW_CODE)
+
+    def flags(self, index: QModelIndex):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self._editable(self.cell(index)):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        cell = self.cell(index)
+        text = str(value)
+        if cell.kind == AMOUNT:
+            try:
+                fen = parse_amount(text, self.session.display_unit)
+            except AmountError as exc:
+                self.refused.emit(str(exc), index)
+                return False
+            self.session.edit([(cell.address, fen)], f"修改 {cell.address}")
+            return True
+        if cell.kind == NAME:
+            table, row = cell.row_key.split(":")
+            self.session.rename_row(table, row, text)
+            return True
+        if cell.kind == NEW_CODE:
+            return self.add_row(text, index)
+        return False
+
+    def add_row(self, text: str, index: QModelIndex | None = None) -> bool:
+        """A new classification row from a typed code (its name from the catalogue)."""
+        code = text.strip().split()[0] if text.strip() else ""
+        if not code:
+            return False
+        if not self.table.is_row(code) or code in self.table.special_rows:
+            self.refused.emit(
+                f"科目编码“{code}”应为 {'/'.join(map(str, self.table.levels))} 位数字", index or QModelIndex()
+            )
+            return False
+        if code in self.session.checker.present.get(self.table.id, set()):
+            self.refused.emit(f"{self.table.printed}已有科目“{code}”", index or QModelIndex())
+            return False
+        # A row exists through its figures or its name: the catalogue's name, or the code itself
+        # for a code outside the catalogue (which the checker then flags).
+        name = load_catalogue(self.table.catalogue).get(code)
+        self.session.rename_row(self.table.id, code, name or code)
+        return True

@@ -1,0 +1,287 @@
+"""One table on screen as printed: title, 表号 and 单位 line, multi-level header, and a spreadsheet-like body."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QTableView,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.catalogue import load_catalogue
+from core.money import AmountError, parse_amount
+from ui.grid import AMOUNT, NEW_CODE
+from ui.session import ReportSession
+from ui.table_model import TableModel
+
+ROW_HEIGHT = 24
+CHAR_WIDTH = 13
+
+
+class CellDelegate(QStyledItemDelegate):
+    """Editors: right-aligned amounts; a code field that completes from the catalogue."""
+
+    def __init__(self, model: TableModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+
+    def createEditor(self, parent, option, index):  # noqa: N802 - Qt's name
+        editor = QLineEdit(parent)
+        cell = self.model.cell(index)
+        if cell.kind == AMOUNT:
+            editor.setAlignment(Qt.AlignmentFlag.AlignRight)
+        if cell.kind == NEW_CODE:
+            table = self.model.table
+            entries = [f"{c} {n}" for c, n in load_catalogue(table.catalogue).items() if len(c) in table.levels]
+            completer = QCompleter(QStringListModel(entries, editor), editor)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            editor.setCompleter(completer)
+            editor.setPlaceholderText("输入科目编码，如 2080101")
+        return editor
+
+    def setEditorData(self, editor, index):  # noqa: N802
+        if not editor.text():  # a key typed to start editing is already in the editor: keep it
+            editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+
+    def setModelData(self, editor, model, index):  # noqa: N802
+        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+
+class BodyView(QTableView):
+    """Spreadsheet keys: type to replace, F2 to edit, Enter down, Tab right, Delete clears, Ctrl+C/V blocks."""
+
+    status = Signal(str)
+
+    def __init__(self, model: TableModel, parent=None):
+        super().__init__(parent)
+        self.setModel(model)
+        self.setItemDelegate(CellDelegate(model, self))
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+        )
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.horizontalHeader().hide()
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.setAlternatingRowColors(False)
+        self.setWordWrap(False)
+        model.refused.connect(self._refused)
+
+    @property
+    def table_model(self) -> TableModel:
+        return self.model()
+
+    def _refused(self, message: str, index: QModelIndex) -> None:
+        self.status.emit(message)
+        if index.isValid():
+            rect = self.visualRect(index)
+            QToolTip.showText(self.viewport().mapToGlobal(rect.bottomLeft()), message, self)
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt's name
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+        elif event.matches(QKeySequence.StandardKey.Paste):
+            self.paste(QGuiApplication.clipboard().text())
+        elif (
+            event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
+            self.clear_selection()
+        elif (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
+            self._move(1, 0)
+        else:
+            super().keyPressEvent(event)
+
+    def closeEditor(self, editor, hint):  # noqa: N802 - Qt's name
+        # Enter commits and moves down, as in a spreadsheet.
+        if hint == QStyledItemDelegate.EndEditHint.SubmitModelCache:
+            super().closeEditor(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            self._move(1, 0)
+            return
+        super().closeEditor(editor, hint)
+
+    def _move(self, rows: int, cols: int) -> None:
+        current = self.currentIndex()
+        if not current.isValid():
+            return
+        target = self.model().index(
+            min(max(current.row() + rows, 0), self.model().rowCount() - 1),
+            min(max(current.column() + cols, 0), self.model().columnCount() - 1),
+        )
+        self.setCurrentIndex(target)
+
+    def _selected_block(self) -> tuple[int, int, int, int] | None:
+        indexes = self.selectedIndexes() or ([self.currentIndex()] if self.currentIndex().isValid() else [])
+        if not indexes:
+            return None
+        rows = [i.row() for i in indexes]
+        cols = [i.column() for i in indexes]
+        return min(rows), min(cols), max(rows), max(cols)
+
+    def copy_selection(self) -> str:
+        block = self._selected_block()
+        if block is None:
+            return ""
+        top, left, bottom, right = block
+        model = self.model()
+        lines = [
+            "\t".join(str(model.index(r, c).data(Qt.ItemDataRole.EditRole) or "") for c in range(left, right + 1))
+            for r in range(top, bottom + 1)
+        ]
+        text = "\n".join(lines)
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def paste(self, text: str) -> bool:
+        """A block of tab-separated text (from Excel or WPS) from the current cell: one undo step."""
+        current = self.currentIndex()
+        if not current.isValid() or not text:
+            return False
+        model = self.table_model
+        unit = model.session.display_unit
+        edits = []
+        for r, line in enumerate(text.rstrip("\r\n").split("\n")):
+            for c, field in enumerate(line.rstrip("\r").split("\t")):
+                row, col = current.row() + r, current.column() + c
+                if row >= model.rowCount() or col >= model.columnCount():
+                    continue
+                cell = model.grid.body[row][col]
+                if cell.kind != AMOUNT:
+                    continue
+                try:
+                    edits.append((cell.address, parse_amount(field, unit)))
+                except AmountError as exc:
+                    self._refused(f"粘贴未进行：第{r + 1}行第{c + 1}列，{exc}", model.index(row, col))
+                    return False
+        if model.session.read_only:
+            self._refused("报表只读或已锁定，不能粘贴", current)
+            return False
+        if not edits:
+            self.status.emit("粘贴区域中没有可填数的单元格")
+            return False
+        model.session.edit(edits, f"粘贴 {len(edits)} 个单元格", source="paste")
+        self.status.emit(f"已粘贴 {len(edits)} 个单元格")
+        return True
+
+    def clear_selection(self) -> None:
+        model = self.table_model
+        if model.session.read_only:
+            return
+        addresses = [model.cell(i).address for i in self.selectedIndexes() if model.cell(i).kind == AMOUNT]
+        edits = [(a, None) for a in addresses if model.session.value(a) is not None]
+        if edits:
+            model.session.edit(edits, f"清除 {len(edits)} 个单元格")
+
+    def select_cells(self, addresses) -> bool:
+        """Select the cells (or rows) a finding names; returns whether any is in this table."""
+        model = self.table_model
+        positions = [p for a in addresses if (p := model.position(a)) is not None]
+        if not positions:
+            return False
+        selection = self.selectionModel()
+        selection.clearSelection()
+        for r, c in positions:
+            selection.select(model.index(r, c), QItemSelectionModel.SelectionFlag.Select)
+        first = model.index(*positions[0])
+        selection.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+        self.scrollTo(first)
+        return True
+
+
+class TableView(QWidget):
+    """Title, 表号 and 单位 line, the printed header, and the body."""
+
+    def __init__(self, session: ReportSession, table_id: str, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.model = TableModel(session, table_id, self)
+        table = self.model.table
+        title = QLabel(f"{session.report.year}年度{table.title}")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = title.font()
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        title.setFont(font)
+        number = QLabel(table.printed)
+        number.setAlignment(Qt.AlignmentFlag.AlignRight)
+        who = session.info.unit_kind  # printed as 部门： or 单位：
+        unit_line = QHBoxLayout()
+        unit_line.addWidget(QLabel(f"{who}：{session.report.unit_name}"))
+        unit_line.addStretch(1)
+        self.unit_label = QLabel()
+        unit_line.addWidget(self.unit_label)
+        self.header = _header_view(self.model)
+        self.body = BodyView(self.model, self)
+        self._sync_columns()
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(number)
+        layout.addLayout(unit_line)
+        layout.addWidget(self.header)
+        layout.addWidget(self.body, 1)
+        layout.setSpacing(2)
+        self.body.horizontalScrollBar().valueChanged.connect(self.header.horizontalScrollBar().setValue)
+        self.model.modelReset.connect(self._sync_columns)
+        self.refresh_unit()
+
+    def refresh_unit(self) -> None:
+        self.unit_label.setText(f"单位：{self.session.display_unit}")
+
+    def _sync_columns(self) -> None:
+        for column, width in enumerate(self.model.grid.widths):
+            pixels = width * CHAR_WIDTH
+            self.body.setColumnWidth(column, pixels)
+            self.header.setColumnWidth(column, pixels)
+
+
+def _header_view(model: TableModel) -> QTableView:
+    """The printed multi-level header, merged cells included, as a small fixed table above the body."""
+    grid = model.grid
+    header = QStandardItemModel(len(grid.header), grid.columns)
+    view = QTableView()
+    view.setModel(header)
+    occupied: set[tuple[int, int]] = set()
+    for r, row in enumerate(grid.header):
+        c = 0
+        for text, colspan, rowspan in row:
+            while (r, c) in occupied:
+                c += 1
+            if c >= grid.columns:
+                break
+            item = QStandardItem(text)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            item.setEditable(False)
+            header.setItem(r, c, item)
+            if colspan > 1 or rowspan > 1:
+                view.setSpan(r, c, rowspan, colspan)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    occupied.add((r + dr, c + dc))
+            c += colspan
+    view.horizontalHeader().hide()
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT + 4)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setFixedHeight(len(grid.header) * (ROW_HEIGHT + 4) + 4)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    view.setStyleSheet("QTableView { background: #eef1f5; font-weight: bold; }")
+    return view
