@@ -116,6 +116,9 @@ class FindingsDock(QDockWidget):
         for column in (0, 1, 2, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.view.doubleClicked.connect(self._jump)
+        self._kept: str | None = None
+        self.model.modelAboutToBeReset.connect(self._keep_current)
+        self.model.modelReset.connect(self._restore_current)
         self.table_filter = QComboBox()
         self.table_filter.addItem("全部表", None)
         for table in session.templates.tables.values():
@@ -140,6 +143,17 @@ class FindingsDock(QDockWidget):
         layout.addLayout(bar)
         layout.addWidget(self.view)
         self.setWidget(body)
+
+    def _keep_current(self) -> None:
+        finding = self.current_finding()
+        self._kept = finding.key if finding else None
+
+    def _restore_current(self) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if self._kept and index.data(Qt.ItemDataRole.UserRole).key == self._kept:
+                self.view.setCurrentIndex(index)
+                return
 
     def _filter(self) -> None:
         self.proxy.table = self.table_filter.currentData()

@@ -113,7 +113,7 @@ class ReportSession(QObject):
         self._index(change)
         self.changed.emit(change)
         for table, rows in self.checker.present.items():
-            if rows != rows_before.get(table, set()):
+            if rows != rows_before.get(table, set()) and self.templates.table(table).kind == "classification":
                 self.rows_changed.emit(table)
         return change
 

@@ -62,7 +62,7 @@ class TableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _on_rows_changed(self, table_id: str) -> None:
-        if table_id == self.table.id:
+        if table_id == self.table.id and self.table.kind == "classification":
             self.beginResetModel()
             self._rebuild()
             self.endResetModel()

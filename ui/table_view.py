@@ -51,8 +51,8 @@ class CellDelegate(QStyledItemDelegate):
         return editor
 
     def setEditorData(self, editor, index):  # noqa: N802
-        if not editor.text():  # a key typed to start editing is already in the editor: keep it
-            editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+        editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+        editor.selectAll()  # a key typed to start editing replaces the value, as in a spreadsheet
 
     def setModelData(self, editor, model, index):  # noqa: N802
         model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
@@ -79,6 +79,19 @@ class BodyView(QTableView):
         self.setAlternatingRowColors(False)
         self.setWordWrap(False)
         model.refused.connect(self._refused)
+        # A new or removed row rebuilds the grid: keep the cursor on the same cell.
+        self._kept: str | None = None
+        model.modelAboutToBeReset.connect(self._keep_current)
+        model.modelReset.connect(self._restore_current)
+
+    def _keep_current(self) -> None:
+        current = self.currentIndex()
+        self._kept = current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None
+
+    def _restore_current(self) -> None:
+        position = self.table_model.position(self._kept) if self._kept else None
+        if position:
+            self.setCurrentIndex(self.table_model.index(*position))
 
     @property
     def table_model(self) -> TableModel:

@@ -1,0 +1,173 @@
+"""The real window on a real database file, driven as a finance officer would (offscreen)."""
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QLineEdit
+
+from core.reportfile import read_report
+from db import repository
+from db.database import Database
+from tests.conftest import SEED_REPORTS
+from ui.main_window import MainWindow
+from ui.table_model import SEVERITY_COLOURS
+
+WAN = 1_000_000
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    db = Database.open(tmp_path / "window.sqlite")
+    repository.import_report(db, read_report(SEED_REPORTS["000"])[0])
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    main = MainWindow(db, settings)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.close()
+    db.close()
+
+
+def stored(window, address):
+    return repository.load_report(window.db, window.session.report_id).cells.get(address)
+
+
+def index_of(view, address):
+    return view.model.index(*view.model.position(address))
+
+
+def type_into(qtbot, view, address, text):
+    """Type over a cell as a user does: the first key opens the editor, Enter commits."""
+    view.body.setCurrentIndex(index_of(view, address))
+    qtbot.keyClicks(view.body, text[0])
+    (editor,) = view.body.findChildren(QLineEdit)
+    qtbot.keyClicks(editor, text[1:])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # Qt commits an editor's data on the next turn of the event loop.
+    qtbot.waitUntil(lambda: view.body.state() != QAbstractItemView.State.EditingState)
+
+
+def test_models_pass_the_qt_model_tester(window, qtmodeltester):
+    for table in ("公开01", "公开02", "公开06", "公开09"):
+        qtmodeltester.check(window.show_table(table).model)
+    qtmodeltester.check(window.findings.model)
+
+
+def test_typed_amount_is_saved_at_once(window, qtbot):
+    view = window.show_table("公开01")
+    type_into(qtbot, view, "公开01:6:1", "1,234.5")
+    assert stored(window, "公开01:6:1") == 1_234_500_000
+    assert view.body.currentIndex() == index_of(view, "公开01:7:1"), "Enter moves down"
+
+
+def test_a_violation_colours_its_cells_in_every_table_and_is_listed_then_undone(window, qtbot):
+    view = window.show_table("公开02")
+    other = window.view("公开01")
+    type_into(qtbot, view, "公开02:合计:1", "84,175.24")
+    colour = view.model.data(index_of(view, "公开02:合计:2"), Qt.ItemDataRole.BackgroundRole).color()
+    assert colour == SEVERITY_COLOURS["error"]
+    cross = other.model.data(index_of(other, "公开01:27:1"), Qt.ItemDataRole.BackgroundRole).color()
+    assert cross == SEVERITY_COLOURS["error"], "the 公开01 total that 公开02 合计 must equal turns red too"
+    rules = {window.findings.model.rows[r].rule for r in range(window.findings.model.rowCount())}
+    assert {"公开02.本年收入合计", "表间.公开01公开02.本年收入合计"} <= rules
+    window.session.undo_stack.undo()
+    assert stored(window, "公开02:合计:1") == 84_174_240_000
+    assert view.model.data(index_of(view, "公开02:合计:2"), Qt.ItemDataRole.BackgroundRole) is None
+    assert all(f.severity != "error" for f in window.findings.model.rows)
+
+
+def test_paste_a_block_is_one_undo_step(window):
+    view = window.show_table("公开09")
+    view.body.setCurrentIndex(index_of(view, "公开09:1:1"))
+    assert view.body.paste("90.63\t10\t75.92\t16.03\t59.89\t4.71\n")
+    assert stored(window, "公开09:1:1") == 90_630_000 and stored(window, "公开09:1:2") == 10_000_000
+    assert not any(f.table == "公开09" and f.severity == "error" for f in window.session.findings())
+    window.session.undo_stack.undo()
+    assert stored(window, "公开09:1:1") == 80_630_000 and stored(window, "公开09:1:2") is None
+
+
+def test_paste_with_a_bad_field_changes_nothing(window):
+    view = window.show_table("公开09")
+    view.body.setCurrentIndex(index_of(view, "公开09:1:1"))
+    assert not view.body.paste("1,000.00\t二十")
+    assert stored(window, "公开09:1:1") == 80_630_000
+
+
+def test_bad_input_is_refused_with_a_message_and_the_old_value_stays(window, qtbot):
+    view = window.show_table("公开01")
+    type_into(qtbot, view, "公开01:1:1", "8l993.54")
+    assert stored(window, "公开01:1:1") == 81_993_540_000
+    assert "无法识别的金额" in window.statusBar().currentMessage()
+    assert view.model.data(index_of(view, "公开01:1:1")) == "81,993.54"
+
+
+def test_delete_clears_the_selection(window, qtbot):
+    view = window.show_table("公开01")
+    view.body.setCurrentIndex(index_of(view, "公开01:5:1"))
+    qtbot.keyClick(view.body, Qt.Key.Key_Delete)
+    assert stored(window, "公开01:5:1") is None
+
+
+def test_double_clicking_a_finding_jumps_to_its_cells(window):
+    window.session.edit([("公开06:30217:1", 5 * WAN)], "test")
+    finding = next(f for f in window.session.findings() if f.rule == "表间.公开06公开09.公务接待费")
+    window.findings.jump.emit(finding)
+    view = window.current_view()
+    assert view.model.table.id == "公开06"
+    selected = {view.model.cell(i).address for i in view.body.selectedIndexes()}
+    assert "公开06:30217:1" in selected
+
+
+def test_a_warning_gets_an_explanation_that_is_saved(window, monkeypatch):
+    window.session.edit([("公开06:30217:1", 5 * WAN)], "test")
+    dock = window.findings
+    row = next(
+        r
+        for r in range(dock.proxy.rowCount())
+        if dock.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole).severity == "warning"
+    )
+    dock.view.setCurrentIndex(dock.proxy.index(row, 0))
+    finding = dock.current_finding()
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("项目支出中列支的接待费", True))
+    dock.explain_current()
+    assert dock.current_finding() == finding, "the list keeps its place"
+    assert repository.explanations(window.db, window.session.report_id) == {finding.key: "项目支出中列支的接待费"}
+    assert dock.proxy.index(row, 2).data() == "已说明"
+
+
+def test_fill_by_formula_mends_a_total(window):
+    view = window.show_table("公开01")
+    window.session.edit([("公开01:27:1", 1 * WAN)], "break")
+    view.body.setCurrentIndex(index_of(view, "公开01:27:1"))
+    window.fill_current()
+    assert stored(window, "公开01:27:1") == 84_174_240_000
+
+
+def test_a_new_code_row_is_added_and_can_be_removed(window, qtbot):
+    view = window.show_table("公开03")
+    new_row = view.model.rowCount() - 1
+    assert view.model.setData(view.model.index(new_row, 0), "2080107 就业管理事务")
+    assert view.model.position("公开03:2080107:1") is not None
+    type_into(qtbot, view, "公开03:2080107:3", "5")
+    assert any(f.cells[0] == "公开03:20801:3" for f in window.session.findings())
+    view.body.setCurrentIndex(index_of(view, "公开03:2080107:1"))
+    window.remove_current_row()
+    assert view.model.position("公开03:2080107:1") is None
+    assert stored(window, "公开03:2080107:3") is None
+
+
+def test_first_start_creates_the_first_report(qtbot, tmp_path):
+    with Database.open(tmp_path / "empty.sqlite") as db:
+        main = MainWindow(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(main)
+        report_id = main._create({"unit_name": "某区人社局", "unit_code": None, "year": 2024, "kind": "部门"})
+        assert main.session.report_id == report_id
+        assert main.current_view().model.table.printed == "公开01表"
+
+
+def test_a_locked_report_shows_but_refuses_edits(window, qtbot):
+    repository.set_status(window.db, window.session.report_id, "已锁定")
+    window.populate_tree()
+    window.session = None
+    window._tree_selected()
+    view = window.show_table("公开01")
+    assert not view.model.flags(index_of(view, "公开01:1:1")) & Qt.ItemFlag.ItemIsEditable
