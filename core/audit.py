@@ -11,6 +11,7 @@ from core.findings import Describer, Finding, check_message, sort_key
 from core.money import format_amount, unit_fen
 from core.report import Report, parse_address, parse_row_key
 from core.rules import Check, RuleSpec, depends_on_rows, expand, expand_new_row, hierarchy_rule
+from core.selfeval import selfeval_cells, selfeval_findings
 from core.templates import TemplateSet
 
 
@@ -75,12 +76,23 @@ class Checker:
                 self._refresh(_row_key(table, row))
         for address in self.values:
             self._refresh(_cell_key(address))
+        self.unit_name, self.year, self.selfeval = report.unit_name, report.year, report.selfeval
+        self._selfeval_cells = selfeval_cells(templates)
+        self._selfeval_findings = self._check_selfeval()
 
     # -- reading ---------------------------------------------------------------------------
 
     def findings(self) -> list[Finding]:
-        """Current findings in table order, errors first."""
-        return sorted(self._findings.values(), key=sort_key(self.templates))
+        """Current findings in table order, errors first; then the self-evaluation tables' in printed order."""
+        return sorted(self._findings.values(), key=sort_key(self.templates)) + self._selfeval_findings
+
+    def _check_selfeval(self) -> list[Finding]:
+        # Not incremental: the self-evaluation tables are checked whole, and again when a 公开表 cell
+        # they are compared with changes (a few ms for seed 000's ten tables).
+        report = Report(
+            self.unit_name, self.year, self.unit, cells=self.values, labels=self.labels, selfeval=self.selfeval
+        )
+        return selfeval_findings(report, self.templates)
 
     def row_name(self, table_id: str, row: str) -> str | None:
         """The row's name as typed, else the catalogue's."""
@@ -110,6 +122,10 @@ class Checker:
         keys.add(_cell_key(address))
         keys |= self._add_row(cell.table, cell.row)
         appeared, disappeared = self._refresh_all(keys)
+        if address in self._selfeval_cells:
+            before, self._selfeval_findings = self._selfeval_findings, self._check_selfeval()
+            appeared += tuple(f for f in self._selfeval_findings if f not in before)
+            disappeared += tuple(f for f in before if f not in self._selfeval_findings)
         return Change(frozenset({address}), appeared, disappeared)
 
     def set_label(self, table_id: str, row: str, label: str | None) -> Change:

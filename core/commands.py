@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from decimal import Decimal
 from typing import TextIO
 
 from core.audit import audit
@@ -33,8 +34,10 @@ def summarise(report: Report, findings: list[Finding]) -> dict:
 
 
 def finding_to_dict(finding: Finding, unit: str) -> dict:
-    def amount(value: int | None) -> str | None:
-        return None if value is None else amount_text(value, unit)
+    def amount(value: int | Decimal | None) -> str | None:
+        if value is None:
+            return None
+        return str(value) if isinstance(value, Decimal) else amount_text(value, unit)
 
     return {
         "rule": finding.rule,

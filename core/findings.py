@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from core.money import format_amount
 from core.rules import Check
@@ -21,9 +22,9 @@ class Finding:
     severity: str
     table: str
     cells: tuple[str, ...]
-    expected: int | None
-    actual: int | None
-    diff: int | None
+    expected: int | Decimal | None  # int: 分; Decimal: scores, points and rates of self-evaluations
+    actual: int | Decimal | None
+    diff: int | Decimal | None
     message: str
     key: str = ""
 

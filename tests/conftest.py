@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+# GUI tests run without a screen, whichever way pytest is started.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 

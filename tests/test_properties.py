@@ -201,6 +201,7 @@ def _fresh_audit(checker: Checker, seed_report: Report):
         seed_report.amount_unit,
         cells=dict(checker.values),
         labels=dict(checker.labels),
+        selfeval=seed_report.selfeval,
     )
     return audit(checker.templates, report)
 

@@ -82,15 +82,20 @@ def test_sample_of_fixture_figures_against_the_text():
             assert line in text, f"seed {seed}: {line}"
 
 
+def table_findings(templates, report):
+    """Findings on the nine 公开表 (the self-evaluation tables have their own tests)."""
+    return [f for f in audit(templates, report) if f.table in templates.tables]
+
+
 def test_seed_findings_are_exactly_the_known_ones(seed_report):
     seed, report, templates = seed_report
-    found = [(f.rule, f.severity, f.cells[0]) for f in audit(templates, report)]
+    found = [(f.rule, f.severity, f.cells[0]) for f in table_findings(templates, report)]
     assert found == EXPECTED[seed]
 
 
-def test_no_published_figure_of_any_seed_is_an_error(seed_report):
+def test_no_published_figure_of_any_seed_tables_is_an_error(seed_report):
     _, report, templates = seed_report
-    assert [f.message for f in audit(templates, report) if f.severity == "error"] == []
+    assert [f.message for f in table_findings(templates, report) if f.severity == "error"] == []
 
 
 def test_seed002_one_cent_between_biao1_and_biao2_is_rounding():
