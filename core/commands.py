@@ -6,6 +6,7 @@ import json
 import sys
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 from typing import TextIO
 
 from core.audit import audit
@@ -13,6 +14,7 @@ from core.findings import SEVERITIES, SEVERITY_NAMES, Finding
 from core.money import amount_text
 from core.report import Report
 from core.reportfile import ReportFileError, read_report
+from core.templates import TemplateSet
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -51,11 +53,29 @@ def finding_to_dict(finding: Finding, unit: str) -> dict:
     }
 
 
+def load_report(path: str) -> tuple[Report, TemplateSet]:
+    """A report file (.json) or a workbook in the printed layout (.xlsx), told apart by name and content."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        head = b""
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm", ".xls") or head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
+        from core.xlsx_import import WorkbookError, read_workbook
+
+        try:
+            report, templates, _ = read_workbook(path)
+        except WorkbookError as exc:
+            raise ReportFileError(str(exc)) from None
+        return report, templates
+    return read_report(path)
+
+
 def run_audit(path: str, as_json: bool, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """`audit FILE`: print the findings; 0 no error, 1 at least one error, 2 unreadable file."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        report, templates = read_report(path)
+        report, templates = load_report(path)
     except ReportFileError as exc:
         print(f"无法读取报表：{exc}", file=err)
         return EXIT_UNREADABLE

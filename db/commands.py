@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from core.commands import EXIT_OK, EXIT_UNREADABLE
-from core.reportfile import ReportFileError, read_report, write_report
+from core.commands import EXIT_OK, EXIT_UNREADABLE, load_report
+from core.reportfile import ReportFileError, write_report
 from db import backups
-from db.database import Database, DatabaseError, default_path
-from db.repository import find_report, import_report, load_report_by_name
+from db.database import Database, DatabaseError, DatabaseInUse, default_path
+from db.repository import explanations, find_report, import_report, load_report_by_name
 
 
 def run_import(
@@ -19,7 +20,7 @@ def run_import(
     """`import FILE`: the whole report goes in, or nothing does."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        report, _ = read_report(file)
+        report, _ = load_report(file)
     except ReportFileError as exc:
         print(f"无法读取报表：{exc}", file=err)
         return EXIT_UNREADABLE
@@ -41,24 +42,50 @@ def run_import(
 def run_export(
     unit: str, year: int, db_path: str | None, output: str, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    """`export --unit NAME --year YEAR -o OUT.json`."""
+    """`export --unit NAME --year YEAR -o OUT.json|OUT.xlsx` (a workbook is checked and coloured)."""
     out, err = out or sys.stdout, err or sys.stderr
     target = Path(output)
-    if target.suffix.lower() != ".json":
-        print(f"导出文件名应以 .json 结尾：“{output}”", file=err)
+    if target.suffix.lower() not in (".json", ".xlsx"):
+        print(f"导出文件名应以 .json 或 .xlsx 结尾：“{output}”", file=err)
         return EXIT_UNREADABLE
     try:
-        with Database.open(db_path, read_only=True) as db:
+        with _open_for_reading(db_path) as db:
             report = load_report_by_name(db, unit, year)
-        write_report(report, target)
+            notes = explanations(db, find_report(db, unit, year).id)
+        if target.suffix.lower() == ".xlsx":
+            from core.audit import audit
+            from core.templates import load_template_set
+            from core.xlsx_export import export_workbook
+
+            templates = load_template_set(report.year)
+            export_workbook(
+                report, templates, audit(templates, report), target, notes, program_version=program_version()
+            )
+        else:
+            write_report(report, target)
     except DatabaseError as exc:
         print(f"导出失败：{exc}", file=err)
         return EXIT_UNREADABLE
     except OSError as exc:
-        print(f"无法写入“{output}”：{exc.strerror or exc}", file=err)
+        print(f"无法写入“{output}”（文件是否正在 Excel 中打开？）：{exc.strerror or exc}", file=err)
         return EXIT_UNREADABLE
     print(f"已导出“{unit}”{year}年度报表到 {target}", file=out)
     return EXIT_OK
+
+
+def _open_for_reading(db_path: str | None) -> Database:
+    """Open as a writer would (so an older file is upgraded), or read-only while another instance has it."""
+    try:
+        return Database.open(db_path)
+    except DatabaseInUse:
+        return Database.open(db_path, read_only=True)
+
+
+def program_version() -> str:
+    try:
+        return importlib.metadata.version("juesuan")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 def run_restore(db_path: str | None, backup: str | None, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -215,3 +215,20 @@ def test_backups_roll(tmp_path):
     with Database.open(path) as db:
         assert db.backup_if_due(interval=3600) is None
         assert db.backup_if_due(interval=0) is not None
+
+
+def test_workbook_export_and_import_through_the_database(tmp_path, capsys):
+    path = tmp_path / "a.sqlite"
+    assert main(["import", str(SEED_REPORTS["000"]), "--db", str(path)]) == 0
+    workbook = tmp_path / "out.xlsx"
+    assert (
+        main(
+            ["export", "--unit", "武汉市人力资源和社会保障局", "--year", "2023", "--db", str(path), "-o", str(workbook)]
+        )
+        == 0
+    )
+    other = tmp_path / "b.sqlite"
+    assert main(["import", str(workbook), "--db", str(other)]) == 0
+    with Database.open(other) as db:
+        info = find_report(db, "武汉市人力资源和社会保障局", 2023)
+        assert load_report(db, info.id).cells == read_report(SEED_REPORTS["000"])[0].cells
