@@ -29,6 +29,15 @@ class Finding:
     key: str = ""
 
 
+def value_text(value: int | Decimal | None, unit: str) -> str:
+    """A finding's expected/actual/diff for people: 分 as an amount in `unit`, scores as printed."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return format_amount(value, unit)
+
+
 #: Name of a row as printed or typed: (table, row) → label or None.
 RowNamer = Callable[[str, str], "str | None"]
 

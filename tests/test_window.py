@@ -172,3 +172,20 @@ def test_a_locked_report_shows_but_refuses_edits(window, qtbot):
     window._tree_selected()
     view = window.show_table("公开01")
     assert not view.model.flags(index_of(view, "公开01:1:1")) & Qt.ItemFlag.ItemIsEditable
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_REPORTS))
+def test_every_cell_of_every_model_can_be_shown_for_each_seed(qtbot, tmp_path, seed):
+    # An exception inside data() while Qt paints can bring the whole program down: ask for every role.
+    with Database.open(tmp_path / "s.sqlite") as db:
+        repository.import_report(db, read_report(SEED_REPORTS[seed])[0])
+        main = MainWindow(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(main)
+        models = [main.findings.model] + [main.view(t).model for t in main.session.templates.tables]
+        for model in models:
+            for row in range(model.rowCount()):
+                for column in range(model.columnCount()):
+                    for role in range(14):
+                        model.data(model.index(row, column), role)
+        main.show()
+        main.close()

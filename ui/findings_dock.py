@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.findings import SEVERITIES, SEVERITY_NAMES, Finding
-from core.money import format_amount
+from core.findings import SEVERITIES, SEVERITY_NAMES, Finding, value_text
 from ui.session import ReportSession
 from ui.table_model import SEVERITY_COLOURS
 
@@ -70,7 +69,7 @@ class FindingsModel(QAbstractTableModel):
             if column == 3:
                 return finding.message
             if column == 4 and finding.diff is not None:
-                return format_amount(finding.diff, self.session.amount_unit)
+                return value_text(finding.diff, self.session.amount_unit)
         if role == Qt.ItemDataRole.BackgroundRole and column == 0:
             return QBrush(SEVERITY_COLOURS[finding.severity])
         if role == Qt.ItemDataRole.ToolTipRole:

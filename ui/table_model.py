@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.audit import Change
 from core.catalogue import load_catalogue
-from core.findings import SEVERITY_NAMES
+from core.findings import SEVERITY_NAMES, value_text
 from core.money import AmountError, format_amount, parse_amount
 from ui.grid import AMOUNT, NAME, NEW_CODE, Grid, build_grid
 from ui.session import ReportSession
@@ -141,8 +143,11 @@ class TableModel(QAbstractTableModel):
         unit = self.session.amount_unit
         for finding in self.session.findings_at(key):
             text = f"【{SEVERITY_NAMES[finding.severity]}】{finding.rule}\n{finding.message}"
-            if finding.expected is not None:
-                text += f"\n应为 {format_amount(finding.expected, unit)}，实为 {format_amount(finding.actual, unit)}，相差 {format_amount(finding.diff, unit)} {unit}"
+            if finding.expected is not None and not isinstance(finding.expected, Decimal):
+                text += (
+                    f"\n应为 {value_text(finding.expected, unit)}，实为 {value_text(finding.actual, unit)}，"
+                    f"相差 {value_text(finding.diff, unit)} {unit}"
+                )
             explanation = self.session.explanations.get(finding.key)
             if explanation:
                 text += f"\n说明：{explanation}"
