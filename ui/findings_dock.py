@@ -112,8 +112,10 @@ class FindingsDock(QDockWidget):
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column in (0, 1, 2, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: sizing columns to their contents would measure every row after every edit.
+        for column, width in ((0, 48), (1, 150), (2, 70), (4, 90)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.view.doubleClicked.connect(self._jump)
         self._kept: str | None = None
         self.model.modelAboutToBeReset.connect(self._keep_current)
