@@ -45,7 +45,7 @@ def bench(name: str, report, app: QApplication, runs: int) -> None:
         window.show()
         app.processEvents()
         edits = []
-        view = window.show_table("公开02")
+        window.show_table("公开02")
         app.processEvents()
         original = window.session.value("公开02:合计:1")
         for n in range(runs):
