@@ -8,6 +8,7 @@ from typing import Any
 
 from core.money import AmountError, amount_text, parse_amount
 from core.report import AddressError, Report, parse_address, parse_row_key
+from core.selfeval import SelfEvalError, selfevaluations
 from core.templates import TemplateError, TemplateSet, load_template_set
 
 FORMAT = "juesuan-report/1"
@@ -84,6 +85,10 @@ def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, Templat
             problems.append(f"行名称“{key}”应为文字")
         elif label.strip():
             report.labels[f"{table}:{row}"] = label
+    try:
+        selfevaluations(report)  # the self-evaluation tables' shape, checked once here for every reader
+    except SelfEvalError as exc:
+        problems.append(str(exc))
     if problems:
         more = f"（另有 {len(problems) - 5} 处）" if len(problems) > 5 else ""
         raise ReportFileError(f"{source}：有 {len(problems)} 处无法读取：" + "；".join(problems[:5]) + more)

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.reportfile import report_from_dict
+from core.report import Report
+from core.reportfile import ReportFileError, report_from_dict
 from core.selfeval import (
     SelfEvalError,
     SelfEvaluation,
@@ -479,10 +480,14 @@ def test_reading_leaves_the_report_unchanged(seed_report):
 def test_malformed_content_raises_a_selfeval_error_saying_where(edit, words):
     data = _data("003")
     edit(_project003(data))
+    report = Report("某局", 2023, selfeval=copy.deepcopy(data["selfeval"]))
     with pytest.raises(SelfEvalError, match=words) as raised:
-        _findings(data)
+        selfevaluations(report)
     assert "第2张自评表" in str(raised.value)
     assert isinstance(raised.value, ValueError)
+    # Reading the report file refuses it with the same words: the file is unreadable (exit 2), not half-read.
+    with pytest.raises(ReportFileError, match=words):
+        report_from_dict(copy.deepcopy(data))
 
 
 @pytest.mark.parametrize(
