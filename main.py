@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+from core.version import version_text
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="juesuan", description="部门决算公开表填报与勾稽审核")
+    parser.add_argument("--version", action="version", version=version_text(), help="显示程序版本并退出")
     parser.add_argument("--db", dest="window_db", help="窗口使用的数据库文件（默认在用户数据文件夹）")
     commands = parser.add_subparsers(dest="command", metavar="命令")
     audit = commands.add_parser("audit", help="审核一个报表文件（.json）或工作簿（.xlsx），列出勾稽关系问题")
@@ -26,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, help="输出文件（.json 或 .xlsx）")
     restore = commands.add_parser("restore", parents=[database], help="用最近的完好备份恢复数据库")
     restore.add_argument("--from", dest="backup", help="指定备份文件")
+    summary = commands.add_parser("summary", parents=[database], help="生成可签字的审核摘要 PDF（不打开窗口）")
+    summary.add_argument("file", nargs="?", help="报表文件（.json/.xlsx）；不给时用 --unit 与 --year 从数据库读取")
+    summary.add_argument("--unit", help="单位名称")
+    summary.add_argument("--year", type=int, help="年度")
+    summary.add_argument("-o", "--output", required=True, help="输出文件（.pdf）")
     return parser
 
 
@@ -35,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         from core.commands import run_audit
 
         return run_audit(args.file, args.json)
+    if args.command == "summary":
+        from ui.summary_pdf import run_summary
+
+        return run_summary(args.file, args.unit, args.year, args.db, args.output)
     if args.command in ("import", "export", "restore"):
         from db import commands as db_commands
 
@@ -48,5 +61,18 @@ def main(argv: list[str] | None = None) -> int:
     return run(args.window_db)
 
 
+def gui() -> int:
+    """The `juesuan` entry point: the window, started without a console window on Windows.
+
+    Without a console (pythonw, the windowed bundle) sys.stdout and sys.stderr are None; anything that
+    writes to them (a library's warning, `--version`) would fail, so they go to the null device instead.
+    With a console it is `main()` unchanged; the bundle's executables start here too.
+    """
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(gui())

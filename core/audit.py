@@ -11,7 +11,7 @@ from core.findings import Describer, Finding, check_message, sort_key
 from core.money import format_amount, unit_fen
 from core.report import Report, parse_address, parse_row_key
 from core.rules import Check, RuleSpec, depends_on_rows, expand, expand_new_row, hierarchy_rule
-from core.selfeval import selfeval_cells, selfeval_findings
+from core.selfeval import selfeval_cells, selfeval_findings, selfevaluations
 from core.templates import TemplateSet
 
 
@@ -144,6 +144,16 @@ class Checker:
         for col in self.templates.table(table_id).row_columns(row):
             keys |= self._index.get(f"{key}:{col}", set()) | {_cell_key(f"{key}:{col}")}
         appeared, disappeared = self._refresh_all(keys)
+        return Change(frozenset(), appeared, disappeared)
+
+    def set_selfeval(self, tables: list[dict]) -> Change:
+        """Replace the self-evaluation tables (as in the report file) and re-check them."""
+        report = Report(self.unit_name, self.year, self.unit, selfeval=tables)
+        selfevaluations(report)  # refuses a malformed table before anything changes
+        self.selfeval = tables
+        before, self._selfeval_findings = self._selfeval_findings, self._check_selfeval()
+        appeared = tuple(f for f in self._selfeval_findings if f not in before)
+        disappeared = tuple(f for f in before if f not in self._selfeval_findings)
         return Change(frozenset(), appeared, disappeared)
 
     def remove_row(self, table_id: str, row: str) -> Change:

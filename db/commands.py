@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from core.commands import EXIT_OK, EXIT_UNREADABLE, load_report
 from core.reportfile import ReportFileError, write_report
+from core.version import version
 from db import backups
 from db.database import Database, DatabaseError, DatabaseInUse, default_path
 from db.repository import explanations, find_report, import_report, load_report_by_name
@@ -58,9 +58,7 @@ def run_export(
             from core.xlsx_export import export_workbook
 
             templates = load_template_set(report.year)
-            export_workbook(
-                report, templates, audit(templates, report), target, notes, program_version=program_version()
-            )
+            export_workbook(report, templates, audit(templates, report), target, notes, program_version=version())
         else:
             write_report(report, target)
     except DatabaseError as exc:
@@ -79,13 +77,6 @@ def _open_for_reading(db_path: str | None) -> Database:
         return Database.open(db_path)
     except DatabaseInUse:
         return Database.open(db_path, read_only=True)
-
-
-def program_version() -> str:
-    try:
-        return importlib.metadata.version("juesuan")
-    except importlib.metadata.PackageNotFoundError:
-        return ""
 
 
 def run_restore(db_path: str | None, backup: str | None, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -261,6 +261,17 @@ def _write_label(session: Session, report_id: int, key: str, label: str | None, 
     session.add(_log(report_id, now, f"{key}:名称", old, label, source))
 
 
+def set_selfeval(db: Database, report_id: int, tables: list[dict[str, Any]], source: str = "typed") -> None:
+    """Replace the report's self-evaluation tables in one transaction (the editor saves whole tables)."""
+    with db.transaction() as session:
+        record = _record(session, report_id)
+        _refuse_if_locked(record, record.unit.name)
+        session.execute(delete(SelfEvalTable).where(SelfEvalTable.report_id == report_id))
+        session.add_all(_selfeval_rows(report_id, tables))
+        session.add(_log(report_id, datetime.now(), "绩效自评表", None, f"{len(tables)} 张", source))
+        record.updated_at = datetime.now()
+
+
 def set_status(db: Database, report_id: int, status: str) -> None:
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}")

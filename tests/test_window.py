@@ -189,3 +189,35 @@ def test_every_cell_of_every_model_can_be_shown_for_each_seed(qtbot, tmp_path, s
                         model.data(model.index(row, column), role)
         main.show()
         main.close()
+
+
+def test_the_summary_preview_opens_from_the_window(window, qtbot):
+    dialog = window.preview_summary()
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
+
+
+def test_summary_command_from_the_database(tmp_path):
+    from main import main
+
+    path = tmp_path / "a.sqlite"
+    assert main(["import", str(SEED_REPORTS["003"]), "--db", str(path)]) == 0
+    unit = read_report(SEED_REPORTS["003"])[0].unit_name
+    out = tmp_path / "s.pdf"
+    assert main(["summary", "--unit", unit, "--year", "2023", "--db", str(path), "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_self_evaluation_tables_are_saved_rechecked_and_undone(window):
+    tables = window.session.checker.selfeval
+    changed = [dict(t) for t in tables]
+    changed[0] = dict(changed[0], header=dict(changed[0]["header"], 基本支出总额="46675.71"))
+    change = window.session.edit_selfeval(changed, "修改整体绩效自评表头")
+    assert any(f.rule == "表间.自评公开03.基本支出" for f in change.disappeared)
+    stored_tables = repository.load_report(window.db, window.session.report_id).selfeval
+    assert stored_tables[0]["header"]["基本支出总额"] == "46675.71"
+    window.session.undo_stack.undo()
+    assert (
+        repository.load_report(window.db, window.session.report_id).selfeval[0]["header"]["基本支出总额"] == "46675.73"
+    )
+    assert any(f.rule == "表间.自评公开03.基本支出" for f in window.session.findings())

@@ -69,6 +69,10 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "导入报表文件…", self.import_file, QKeySequence("Ctrl+I"))
         self._action(file_menu, "导出报表文件…", self.export_file, QKeySequence("Ctrl+E"))
         file_menu.addSeparator()
+        self._action(file_menu, "审核摘要打印预览…", self.preview_summary)
+        self._action(file_menu, "打印审核摘要…", self.print_summary, QKeySequence.StandardKey.Print)
+        self._action(file_menu, "审核摘要另存为 PDF…", self.save_summary_pdf)
+        file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
         self.edit_menu = menus.addMenu("编辑(&E)")
         self.undo_action = self._action(
@@ -323,8 +327,68 @@ class MainWindow(QMainWindow):
             write_report(repository.load_report(self.db, self.session.report_id), Path(path))
             self.statusBar().showMessage(f"已导出到 {path}", 8000)
 
+    def summary(self):
+        """The audit summary of the open report, as it stands now."""
+        from core.summary import build_summary
+        from core.version import version
+
+        session = self.session
+        report = repository.load_report(self.db, session.report_id)
+        return build_summary(
+            report,
+            session.templates,
+            session.findings(),
+            session.explanations,
+            session.info.status,
+            datetime.now(),
+            version(),
+        )
+
+    def preview_summary(self):
+        if self.session is None:
+            return None
+        from ui.summary_pdf import preview_dialog
+
+        dialog = preview_dialog(self.summary(), self)
+        dialog.open()
+        return dialog
+
+    def print_summary(self) -> None:
+        if self.session is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from ui.summary_pdf import print_summary
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec():
+            print_summary(self.summary(), printer)
+
+    def save_summary_pdf(self) -> None:
+        if self.session is None:
+            return
+        from ui.summary_pdf import write_pdf
+
+        report = self.session.report
+        path, _ = QFileDialog.getSaveFileName(
+            self, "审核摘要另存为 PDF", f"{report.unit_name}{report.year}审核摘要.pdf", "PDF (*.pdf)"
+        )
+        if path:
+            try:
+                rendered = write_pdf(self.summary(), Path(path))
+            except OSError as exc:
+                QMessageBox.warning(self, "无法保存", f"无法写入“{path}”：{exc.strerror or exc}")
+                return
+            self.statusBar().showMessage(f"已保存审核摘要 {path}（{rendered.pages} 页）", 8000)
+
     def about(self) -> None:
-        QMessageBox.about(self, "关于决算审核台", "决算审核台：部门决算公开表与绩效自评表的填报与勾稽审核。")
+        from core.version import version
+
+        QMessageBox.about(
+            self,
+            "关于决算审核台",
+            f"决算审核台 {version()}\n\n部门决算公开表与绩效自评表的填报与勾稽审核。\n\n数据库：{self.db.path}",
+        )
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.settings.setValue("geometry", self.saveGeometry())

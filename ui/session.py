@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Signal
@@ -9,7 +10,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.audit import Change, Checker, compose
 from core.findings import Finding
-from core.report import parse_address
+from core.report import Report, parse_address
+from core.selfeval import selfevaluations
 from core.templates import load_template_set
 from db import repository
 from db.database import Database
@@ -22,6 +24,7 @@ class ReportSession(QObject):
     changed = Signal(object)  # core.audit.Change
     rows_changed = Signal(str)  # a table whose rows were added or removed
     saved = Signal()
+    selfeval_changed = Signal()  # the self-evaluation tables were replaced (an edit, undo or redo)
 
     def __init__(self, db: Database, report_id: int, parent: QObject | None = None):
         super().__init__(parent)
@@ -93,6 +96,23 @@ class ReportSession(QObject):
             )
         )
 
+    def edit_selfeval(self, tables: list[dict], text: str) -> Change:
+        """Replace the self-evaluation tables (saved at once) as one undoable edit."""
+        old = copy.deepcopy(self.checker.selfeval)
+        change = self._apply_selfeval(copy.deepcopy(tables))
+        self.undo_stack.push(_SelfEvalCommand(self, old, copy.deepcopy(tables), text))
+        return change
+
+    def _apply_selfeval(self, tables: list[dict]) -> Change:
+        selfevaluations(Report(self.report.unit_name, self.report.year, selfeval=tables))  # refuse before saving
+        repository.set_selfeval(self.db, self.report_id, tables)
+        self.saved.emit()
+        change = self.checker.set_selfeval(tables)
+        self._index(change)
+        self.changed.emit(change)
+        self.selfeval_changed.emit()
+        return change
+
     def _apply(
         self,
         values: dict[str, int | None],
@@ -154,3 +174,21 @@ class _EditCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.session._apply(self.old_values, self.old_labels, "undo")
+
+
+class _SelfEvalCommand(QUndoCommand):
+    """Self-evaluation tables replaced whole; already applied when pushed."""
+
+    def __init__(self, session: ReportSession, old: list[dict], new: list[dict], text: str):
+        super().__init__(text)
+        self.session, self.old, self.new = session, old, new
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self.session._apply_selfeval(copy.deepcopy(self.new))
+
+    def undo(self) -> None:
+        self.session._apply_selfeval(copy.deepcopy(self.old))

@@ -22,7 +22,6 @@ import re
 import sys
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
@@ -47,6 +46,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
 from core.summary import Summary
+from core.version import version
 
 #: Preferred Chinese families, best first (Linux, Windows, macOS names).
 CJK_FAMILIES = (
@@ -233,7 +233,7 @@ def run_summary(
         explanations,
         status,
         datetime.now(),
-        program_version(),
+        version(),
         source=source,
     )
     try:
@@ -258,18 +258,6 @@ def _from_database(unit: str, year: int, db_path: str | None):
         report = load_report(db, info.id)
         notes = explanations(db, info.id)
     return report, load_template_set(report.year), notes, info.status
-
-
-def program_version() -> str:
-    """The version printed on the cover (core.version's, where that module exists)."""
-    try:
-        from core.version import version
-    except ImportError:
-        try:
-            return metadata.version("juesuan")
-        except metadata.PackageNotFoundError:
-            return "未知版本"
-    return version()
 
 
 # -- painting ----------------------------------------------------------------------------------
