@@ -146,6 +146,11 @@ class Checker:
         appeared, disappeared = self._refresh_all(keys)
         return Change(frozenset(), appeared, disappeared)
 
+    def selfeval_names(self) -> list[str]:
+        """The self-evaluation tables' names as their findings name them, in order."""
+        report = Report(self.unit_name, self.year, self.unit, selfeval=self.selfeval)
+        return [evaluation.table for evaluation in selfevaluations(report)]
+
     def set_selfeval(self, tables: list[dict]) -> Change:
         """Replace the self-evaluation tables (as in the report file) and re-check them."""
         report = Report(self.unit_name, self.year, self.unit, selfeval=tables)

@@ -221,3 +221,13 @@ def test_self_evaluation_tables_are_saved_rechecked_and_undone(window):
         repository.load_report(window.db, window.session.report_id).selfeval[0]["header"]["基本支出总额"] == "46675.73"
     )
     assert any(f.rule == "表间.自评公开03.基本支出" for f in window.session.findings())
+
+
+def test_self_evaluation_tables_are_in_the_tree_and_findings_jump_to_them(window):
+    year = window.year_item
+    labels = [year.child(i).text(0) for i in range(year.childCount())]
+    assert labels[9] == "整体绩效自评" and len(labels) == 9 + len(window.session.checker.selfeval)
+    finding = next(f for f in window.session.findings() if f.table == "整体绩效自评")
+    window.findings.jump.emit(finding)
+    assert window.stack.currentWidget() is window.selfeval_editors[0]
+    assert "✖" in window.selfeval_items["整体绩效自评"].text(1)

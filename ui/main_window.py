@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
+    QWidget,
 )
 
 from core.findings import SEVERITIES, SEVERITY_NAMES
@@ -30,6 +31,7 @@ from ui.table_view import TableView
 
 REPORT_ROLE = Qt.ItemDataRole.UserRole
 TABLE_ROLE = Qt.ItemDataRole.UserRole + 1
+SELFEVAL_ROLE = Qt.ItemDataRole.UserRole + 2  # index of a self-evaluation table in the report
 
 
 class MainWindow(QMainWindow):
@@ -39,6 +41,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("juesuan", "juesuan")
         self.session: ReportSession | None = None
         self.views: dict[str, TableView] = {}
+        self.selfeval_editors: dict[int, QWidget] = {}
+        self.selfeval_items: dict[str, QTreeWidgetItem] = {}
+        self.table_items: dict[str, QTreeWidgetItem] = {}
         self.setWindowTitle("决算审核台" + ("（只读）" if db.read_only else ""))
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["报表", "状态"])
@@ -137,16 +142,20 @@ class MainWindow(QMainWindow):
         report_id = item.data(0, REPORT_ROLE) or (item.parent() and item.parent().data(0, REPORT_ROLE))
         if report_id is None:
             return
+        child = item.data(0, TABLE_ROLE) is not None or item.data(0, SELFEVAL_ROLE) is not None
         if self.session is None or self.session.report_id != report_id:
-            self.open_report(report_id, item if item.data(0, REPORT_ROLE) else item.parent())
-        table_id = item.data(0, TABLE_ROLE)
-        self.show_table(table_id or "公开01")
+            self.open_report(report_id, item.parent() if child else item)
+        if item.data(0, SELFEVAL_ROLE) is not None:
+            self.show_selfeval(item.data(0, SELFEVAL_ROLE))
+        else:
+            self.show_table(item.data(0, TABLE_ROLE) or "公开01")
 
     def open_report(self, report_id: int, year_item: QTreeWidgetItem) -> None:
-        for view in self.views.values():
+        for view in list(self.views.values()) + list(self.selfeval_editors.values()):
             self.stack.removeWidget(view)
             view.deleteLater()
         self.views.clear()
+        self.selfeval_editors.clear()
         if self.findings is not None:
             self.removeDockWidget(self.findings)
             self.findings.deleteLater()
@@ -166,8 +175,38 @@ class MainWindow(QMainWindow):
             child.setData(0, REPORT_ROLE, report_id)
             child.setData(0, TABLE_ROLE, table.id)
             self.table_items[table.id] = child
+        self.year_item = year_item
+        self.selfeval_items = {}  # taken away with the year's other children above
+        self._add_selfeval_items()
+        self.session.selfeval_changed.connect(self._add_selfeval_items)
         year_item.setExpanded(True)
         self._after_change()
+
+    def _add_selfeval_items(self) -> None:
+        """One tree entry per self-evaluation table, after the nine 公开表 (names may change on edit)."""
+        from core.selfeval_edit import table_label
+
+        for item in self.selfeval_items.values():
+            self.year_item.removeChild(item)
+        self.selfeval_items: dict[str, QTreeWidgetItem] = {}
+        for index, table in enumerate(self.session.checker.selfeval):
+            item = QTreeWidgetItem(self.year_item, [table_label(table, index)])
+            item.setData(0, REPORT_ROLE, self.session.report_id)
+            item.setData(0, SELFEVAL_ROLE, index)
+            name = self.session.checker.selfeval_names()[index]
+            self.selfeval_items[name] = item
+        self._after_change()
+
+    def show_selfeval(self, index: int):
+        from ui.selfeval_editor import SelfEvalEditor
+
+        if index not in self.selfeval_editors:
+            editor = SelfEvalEditor(self.session, index)
+            editor.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self.selfeval_editors[index] = editor
+            self.stack.addWidget(editor)
+        self.stack.setCurrentWidget(self.selfeval_editors[index])
+        return self.selfeval_editors[index]
 
     def view(self, table_id: str) -> TableView:
         if table_id not in self.views:
@@ -198,7 +237,7 @@ class MainWindow(QMainWindow):
         by_table: dict[str, Counter] = {}
         for finding in findings:
             by_table.setdefault(finding.table, Counter())[finding.severity] += 1
-        for table_id, item in self.table_items.items():
+        for table_id, item in list(self.table_items.items()) + list(self.selfeval_items.items()):
             counts = by_table.get(table_id, Counter())
             if counts["error"]:
                 item.setText(1, f"✖ {counts['error']} 错误")
@@ -211,6 +250,11 @@ class MainWindow(QMainWindow):
                 item.setForeground(1, Qt.GlobalColor.darkGreen)
 
     def jump_to(self, finding) -> None:
+        names = self.session.checker.selfeval_names()
+        if finding.table in names:
+            editor = self.show_selfeval(names.index(finding.table))
+            editor.select_cells(finding.cells)
+            return
         for address in finding.cells:
             table_id = address.split(":")[0]
             if table_id in self.session.templates.tables:

@@ -1,0 +1,373 @@
+"""The indicator grid of a self-evaluation table: its model, cell editors and spreadsheet-like view."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLineEdit, QStyledItemDelegate, QTableView
+
+from core.findings import SEVERITY_NAMES
+from core.selfeval import (
+    BAND_NAMES,
+    Goal,
+    Indicator,
+    Level1,
+    Level2,
+    SelfEvalError,
+    SelfEvaluation,
+    round_score,
+    score_band,
+    suggested_score,
+)
+from core.selfeval_edit import (
+    ALL_LEVEL2,
+    DEFAULT_GOAL,
+    LEVEL1_NAMES,
+    LEVEL2_NAMES,
+    IndicatorPath,
+    PointsKeeper,
+    move_indicator,
+    nodes_at,
+    plain,
+    put_value,
+    walk_indicators,
+)
+from db.database import DatabaseError
+from ui.session import ReportSession
+from ui.table_model import SEVERITY_COLOURS, worst
+
+COLUMNS = tuple("年度目标 一级指标 二级指标 三级指标（指标名称） 权重/分值 目标值 实际完成值 得分 建议得分".split())
+GOAL, LEVEL1, LEVEL2, NAME, WEIGHT, TARGET, ACTUAL, SCORE, SUGGESTED = range(len(COLUMNS))  # GOAL..LEVEL2: levels 0-2
+FIELDS = {NAME: "name", WEIGHT: "weight", TARGET: "target", ACTUAL: "actual", SCORE: "score"}
+CELL_COLUMNS = {NAME: "名称", WEIGHT: "权重", TARGET: "目标值", ACTUAL: "实际完成值", SCORE: "得分"}
+WIDTHS = (170, 90, 130, 260, 70, 120, 120, 64, 80)
+RULE_NOTE = "按评分规则：正向指标 权重 × 实际完成值 ÷ 目标值，反向指标 权重 × 目标值 ÷ 实际完成值，不超过权重"
+
+
+def suggestion(indicator: Indicator) -> str:
+    """The 建议得分 cell: the score the rules give, or the band a qualitative indicator's words put it in."""
+    score = suggested_score(indicator)
+    if score is not None:
+        return f"{score:f}"
+    band = score_band(indicator)
+    return f"{plain(round_score(band[1]))}–{plain(round_score(band[2]))}" if band else ""
+
+
+def suggestion_note(indicator: Indicator) -> str:
+    band = score_band(indicator)
+    if band is None:
+        return (
+            RULE_NOTE
+            if suggested_score(indicator) is not None
+            else "定量指标（有权重、目标值与实际完成值）才有建议得分"
+        )
+    low, high = plain(round_score(band[1])), plain(round_score(band[2]))
+    return f"定性指标，属“{BAND_NAMES[band[0]]}”一档：得分应在 {low} 至 {high} 之间"
+
+
+def findings_tooltip(session: ReportSession, address: str | None) -> str | None:
+    """The findings on a cell (with their explanations), for its tooltip."""
+    explained = session.explanations
+    lines = [
+        f"【{SEVERITY_NAMES[f.severity]}】{f.rule}\n{f.message}"
+        + (f"\n说明：{explained[f.key]}" if f.key in explained else "")
+        for f in (session.findings_at(address) if address else ())
+    ]
+    return "\n\n".join(lines) or None
+
+
+@dataclass(frozen=True)
+class _Row:
+    path: IndicatorPath
+    raw: dict  # the indicator's dict, values as entered
+    indicator: Indicator
+    goal: Goal
+    level1: Level1
+    level2: Level2
+
+
+class IndicatorModel(QAbstractTableModel):
+    """The 三级指标 of one table, one row each in printed order; edits go through the session."""
+
+    refused = Signal(str)
+    moved = Signal(int, int)  # the row and column the cursor should follow after a move
+
+    def __init__(self, session: ReportSession, table_index: int, parent=None):
+        super().__init__(parent)
+        self.session, self.table_index = session, table_index
+        self.rows, self.evaluation = self._read()
+        session.selfeval_changed.connect(self.reload)
+        session.changed.connect(self._recolour)
+
+    def table(self) -> dict:
+        tables = self.session.checker.selfeval
+        return tables[self.table_index] if 0 <= self.table_index < len(tables) else {}
+
+    def _read(self) -> tuple[list[_Row], SelfEvaluation | None]:
+        table = self.table()
+        if not table:
+            return [], None
+        evaluation = SelfEvaluation.from_dict(table, self.table_index + 1)
+        parsed = [
+            (i, g, l1, l2) for g in evaluation.goals for l1 in g.groups for l2 in l1.groups for i in l2.indicators
+        ]
+        rows = [_Row(path, raw, *p) for (path, *_, raw), p in zip(walk_indicators(table), parsed, strict=True)]
+        return rows, evaluation
+
+    def reload(self) -> None:
+        rows, evaluation = self._read()
+        if len(rows) == len(self.rows):
+            self.rows, self.evaluation = rows, evaluation
+            self._recolour()
+        else:
+            self.beginResetModel()
+            self.rows, self.evaluation = rows, evaluation
+            self.endResetModel()
+
+    def _recolour(self, _change=None) -> None:
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+
+    def address(self, row: int, column: int) -> str | None:
+        r, ev = self.rows[row], self.evaluation
+        group = {GOAL: r.goal, LEVEL1: r.level1, LEVEL2: r.level2}.get(column)
+        if group is not None:
+            return ev.cell(group.row, "分值")
+        return ev.cell(r.indicator.row, CELL_COLUMNS[column]) if column in CELL_COLUMNS else None
+
+    def position(self, address: str) -> tuple[int, int] | None:
+        for row in range(len(self.rows)):
+            for column in range(len(COLUMNS)):
+                if self.address(row, column) == address:
+                    return row, column
+        return None
+
+    def row_of(self, path: IndicatorPath | None) -> int:
+        return next((n for n, r in enumerate(self.rows) if r.path == path), -1)
+
+    # -- Qt model
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return COLUMNS[section] if orientation == Qt.Orientation.Horizontal else str(section + 1)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r, column = self.rows[index.row()], index.column()
+        group = {GOAL: r.goal, LEVEL1: r.level1, LEVEL2: r.level2}.get(column)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if group is not None:
+                return group.name
+            if column == SUGGESTED:
+                return suggestion(r.indicator)
+            value = r.raw.get(FIELDS[column])
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (WEIGHT, SCORE, SUGGESTED):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            repeated = group is not None and index.row() and self._same_group(index.row(), column)
+            severity = None if repeated else worst(self.session.findings_at(self.address(index.row(), column) or ""))
+            if severity:
+                return QBrush(SEVERITY_COLOURS[severity])
+            return QBrush(QColor("#f3f5f8")) if column == SUGGESTED else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if group is not None and index.row() and self._same_group(index.row(), column):
+                return QBrush(QColor("#a0a4aa"))  # repeated: reads like the printed merged cell
+            if column == SUGGESTED and self._differs(r):
+                return QBrush(QColor("#1f5fbf"))
+        if role == Qt.ItemDataRole.FontRole and column == SUGGESTED and self._differs(r):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(index.row(), column, group)
+        if role == Qt.ItemDataRole.UserRole:
+            return self.address(index.row(), column)
+        return None
+
+    def _same_group(self, row: int, column: int) -> bool:
+        depth = {GOAL: 1, LEVEL1: 2, LEVEL2: 3}[column]
+        return self.rows[row].path[:depth] == self.rows[row - 1].path[:depth]
+
+    def _differs(self, r: _Row) -> bool:
+        score = suggested_score(r.indicator)
+        return score is not None and r.indicator.score != score
+
+    def _tooltip(self, row: int, column: int, group) -> str | None:
+        parts = []
+        if group is not None:
+            points = plain(group.points) if group.points is not None else "（未填）"
+            parts.append(f"{COLUMNS[column]}：{group.name or '（空）'}\n分值：{points}")
+        elif column == SUGGESTED:
+            parts.append(suggestion_note(self.rows[row].indicator))
+        elif column in (NAME, TARGET, ACTUAL) and len(self.data(self.index(row, column))) > 16:
+            parts.append(self.data(self.index(row, column)))
+        findings = findings_tooltip(self.session, self.address(row, column))
+        return "\n\n".join(p for p in parts + [findings] if p) or None
+
+    def flags(self, index: QModelIndex):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if not self.session.read_only and index.column() != SUGGESTED:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == SUGGESTED:
+            return False
+        row, column = index.row(), index.column()
+        text = str(value if value is not None else "").strip()
+        if text == self.data(index, Qt.ItemDataRole.EditRole):
+            return True
+        path = self.rows[row].path
+        what = f"第{row + 1}个指标的{COLUMNS[column]}"
+        if column in FIELDS:
+            return (
+                self.apply(lambda t: put_value(nodes_at(t, path)[3], FIELDS[column], text), f"修改{what}") is not None
+            )
+        new_path = self.apply(lambda t: move_indicator(t, path, column, text), f"修改{what}为“{text}”")
+        if new_path is not None:
+            self.moved.emit(self.row_of(new_path), column)
+        return new_path is not None
+
+    # -- edits: every one a whole-table replacement through the session, one undo step
+
+    def apply(self, change: Callable[[dict], object], text: str):
+        """Run `change` on a copy of this table and save it: its result (True for none), None when refused."""
+        if self.session.read_only or not self.table():
+            self.refused.emit("报表只读或已锁定，不能修改" if self.session.read_only else "该自评表已不存在")
+            return None
+        tables = copy.deepcopy(self.session.checker.selfeval)
+        table = tables[self.table_index]
+        keeper = PointsKeeper(table)
+        result = change(table)
+        keeper.apply(table)
+        result = True if result is None else result
+        if tables == self.session.checker.selfeval:
+            return result
+        try:
+            self.session.edit_selfeval(tables, text)
+        except (SelfEvalError, DatabaseError) as exc:
+            self.refused.emit(str(exc))
+            return None
+        return result
+
+    def clear(self, indexes: Iterable[QModelIndex]) -> None:
+        cells = [(self.rows[i.row()].path, FIELDS[i.column()]) for i in indexes if i.column() in FIELDS]
+        if cells:
+            self.apply(lambda t: [put_value(nodes_at(t, p)[3], f, "") for p, f in cells], f"清除 {len(cells)} 个单元格")
+
+
+class IndicatorDelegate(QStyledItemDelegate):
+    """Lists for the 年度目标 and the 一级/二级指标 (other names may be typed); line editors elsewhere."""
+
+    def __init__(self, model: IndicatorModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+
+    def createEditor(self, parent, option, index):  # noqa: N802 - Qt's name
+        column = index.column()
+        if column not in (GOAL, LEVEL1, LEVEL2):
+            editor = QLineEdit(parent)
+            if column in (WEIGHT, SCORE):
+                editor.setAlignment(Qt.AlignmentFlag.AlignRight)
+            return editor
+        if column == GOAL:
+            names = [g.name for g in self.model.evaluation.goals] or [DEFAULT_GOAL]
+        elif column == LEVEL1:
+            names = list(LEVEL1_NAMES)
+        else:
+            names = list(LEVEL2_NAMES.get(self.model.rows[index.row()].level1.name, ALL_LEVEL2))
+        current = index.data(Qt.ItemDataRole.EditRole)
+        combo = QComboBox(parent)
+        combo.setEditable(True)
+        combo.addItems(list(dict.fromkeys(names + ([current] if current else []))))
+        combo.activated.connect(lambda _=0: (self.commitData.emit(combo), self.closeEditor.emit(combo)))
+        return combo
+
+    def setEditorData(self, editor, index):  # noqa: N802
+        text = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(text)
+            editor.lineEdit().selectAll()
+        else:
+            editor.setText(text)
+            editor.selectAll()  # a key typed to start editing replaces the value, as in a spreadsheet
+
+    def setModelData(self, editor, model, index):  # noqa: N802
+        text = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
+        model.setData(index, text, Qt.ItemDataRole.EditRole)
+
+
+class IndicatorView(QTableView):
+    """Spreadsheet keys: type to replace, F2 to edit, Enter commits and moves down, Delete clears."""
+
+    def __init__(self, model: IndicatorModel, parent=None):
+        super().__init__(parent)
+        self.setModel(model)
+        self.setItemDelegate(IndicatorDelegate(model, self))
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+        )
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.setWordWrap(False)
+        self.verticalHeader().setDefaultSectionSize(26)
+        for column, width in enumerate(WIDTHS):
+            self.setColumnWidth(column, width)
+        self.horizontalHeader().setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        self._kept = (0, 0)
+        model.modelAboutToBeReset.connect(lambda: setattr(self, "_kept", self._current()))
+        model.modelReset.connect(lambda: self.go_to(*self._kept))
+        # After the editor closes, so that Enter does not move the cursor off the moved indicator.
+        model.moved.connect(lambda row, column: QTimer.singleShot(0, self, lambda: self.go_to(row, column)))
+
+    def _current(self) -> tuple[int, int]:
+        current = self.currentIndex()
+        return (current.row(), current.column()) if current.isValid() else (0, NAME)
+
+    def go_to(self, row: int, column: int) -> None:
+        count = self.model().rowCount()
+        if count:
+            self.setCurrentIndex(self.model().index(min(max(row, 0), count - 1), column))
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt's name
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not editing:
+            self.model().clear(self.selectedIndexes())
+        else:
+            super().keyPressEvent(event)
+
+    def closeEditor(self, editor, hint):  # noqa: N802 - Qt's name
+        if hint == QStyledItemDelegate.EndEditHint.SubmitModelCache and not isinstance(editor, QComboBox):
+            super().closeEditor(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            self.go_to(self._current()[0] + 1, self._current()[1])
+            return
+        super().closeEditor(editor, hint)
+
+    def select_addresses(self, addresses: Iterable[str]) -> bool:
+        positions = [p for a in addresses if (p := self.model().position(a))]
+        if not positions:
+            return False
+        self.selectionModel().clearSelection()
+        for row, column in positions:
+            self.selectionModel().select(self.model().index(row, column), QItemSelectionModel.SelectionFlag.Select)
+        self.selectionModel().setCurrentIndex(
+            self.model().index(*positions[0]), QItemSelectionModel.SelectionFlag.NoUpdate
+        )
+        self.scrollTo(self.model().index(*positions[0]))
+        return True
