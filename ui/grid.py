@@ -32,13 +32,6 @@ class Grid:
     body: list[list[GridCell]] = field(default_factory=list)
     widths: list[int] = field(default_factory=list)  # relative widths, in characters
 
-    def find(self, address: str) -> tuple[int, int] | None:
-        for r, row in enumerate(self.body):
-            for c, cell in enumerate(row):
-                if cell.address == address or cell.row_key == address:
-                    return r, c
-        return None
-
 
 def build_grid(table: TableTemplate, rows_in_use: set[str], row_name, editable_rows: bool = True) -> Grid:
     """Lay `table` out as printed; `rows_in_use` are the classification rows the report has."""
