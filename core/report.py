@@ -63,11 +63,3 @@ class Report:
     cells: dict[str, int] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     selfeval: list[dict[str, Any]] = field(default_factory=list)
-
-    def rows_in_use(self) -> dict[str, set[str]]:
-        """Rows of each table that have a figure or a label."""
-        rows: dict[str, set[str]] = {}
-        for key in list(self.cells) + list(self.labels):
-            table, row = key.split(":")[:2]
-            rows.setdefault(table, set()).add(row)
-        return rows
