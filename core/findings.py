@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from core.money import format_amount
 from core.rules import Check
@@ -34,8 +34,17 @@ def value_text(value: int | Decimal | None, unit: str) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        return score_text(value)
     return format_amount(value, unit)
+
+
+def score_text(value: Decimal) -> str:
+    """Scores and rates: at most two decimals (rounded half up), as many as given otherwise: 99.69, 92, 1.96."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{value:f}"
+    return "0" if text in ("-0", "-0.00") else text
 
 
 #: Name of a row as printed or typed: (table, row) → label or None.

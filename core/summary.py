@@ -35,8 +35,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from core.findings import SEVERITIES, SEVERITY_NAMES, Finding
-from core.money import format_amount
+from core.findings import SEVERITIES, SEVERITY_NAMES, Finding, score_text, value_text
 from core.report import Report
 from core.selfeval import computed_total, grade, selfevaluations
 from core.templates import TemplateSet
@@ -188,20 +187,6 @@ def display_name(table: str, templates: TemplateSet | None = None) -> tuple[str,
     if table.startswith(PROJECT_PREFIX):
         return "项目绩效自评", table[len(PROJECT_PREFIX) :]
     return table, ""
-
-
-def value_text(value: Any, unit: str) -> str:
-    """An expected/actual/diff value as printed: 分 as amounts in `unit`, scores and rates as decimals."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return format_amount(value, unit)
-    number = _decimal(value)
-    if number is None:
-        return str(value)
-    return _decimal_text(number)
 
 
 def build_summary(
@@ -357,18 +342,9 @@ def _round(value: Decimal) -> Decimal:
     return value.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
-def _decimal_text(value: Decimal) -> str:
-    """At most two decimals (rounded half up), as many as given otherwise: 99.69, 92, 1.96."""
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        value = _round(value)
-    text = f"{value:f}"
-    return "0" if text in ("-0", "-0.00") else text
-
-
 def _score_text(value: Any) -> str | None:
     """A 总分 as printed; text that is not a number is kept as written."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     number = _decimal(value)
-    return _decimal_text(number) if number is not None else str(value).strip()
+    return score_text(number) if number is not None else str(value).strip()
