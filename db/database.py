@@ -28,7 +28,15 @@ BACKUP_INTERVAL = 15 * 60
 
 
 class DatabaseError(Exception):
-    """A database that cannot be used as asked; the message is for the user, in Chinese."""
+    """A database that cannot be used as asked; the message is for the user, in Chinese.
+
+    `detail` holds the technical text (SQLite's or the system's own words) for a 详细信息 section;
+    it is never part of the message itself.
+    """
+
+    def __init__(self, message: str, detail: str | None = None):
+        super().__init__(message)
+        self.detail = detail
 
 
 class DatabaseCorrupt(DatabaseError):
@@ -72,6 +80,8 @@ class Database:
         self.engine = engine
         self.read_only = read_only
         self._lock = lock
+        #: Why the file is open read-only, for a notice the user can see (None when writable).
+        self.read_only_reason: str | None = "以只读方式打开" if read_only else None
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._last_backup = time.monotonic()
 
