@@ -7,14 +7,15 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-#: Report statuses as the users name them.
-STATUS_DRAFT, STATUS_REVIEWED, STATUS_LOCKED = "草稿", "已审核", "已锁定"
-STATUSES = (STATUS_DRAFT, STATUS_REVIEWED, STATUS_LOCKED)
-
-UNIT, DEPARTMENT = "单位", "部门"
-
-#: Where an edit came from, as written in the edit log.
-SOURCES = ("typed", "paste", "import", "undo", "formula")
+from core.status import (  # noqa: F401 - re-exported for the modules that read them here
+    DEPARTMENT,
+    SOURCES,
+    STATUS_DRAFT,
+    STATUS_LOCKED,
+    STATUS_REVIEWED,
+    STATUSES,
+    UNIT,
+)
 
 
 class Base(DeclarativeBase):

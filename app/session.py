@@ -1,0 +1,323 @@
+"""One open report: its checker and its database row, kept together by operations that return OpChanges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from app.changes import OpChanges
+from app.errors import OperationFailed, failing_as_operation
+from core.audit import Change, Checker, compose
+from core.findings import Finding
+from core.report import Report, parse_address
+from core.selfeval import selfevaluations
+from core.status import STATUS_LOCKED
+from core.templates import TemplateSet
+from db import repository
+from db.database import Database
+
+
+@dataclass(frozen=True)
+class Step:
+    """The data of one undoable operation: the state it replaced and the state it made.
+
+    Applying `before` undoes it; applying `after` redoes it. A self-evaluation step keeps only the
+    tables it changed, by position.
+    """
+
+    text: str
+    values_before: Mapping[str, int | None] = field(default_factory=dict)
+    values_after: Mapping[str, int | None] = field(default_factory=dict)
+    labels_before: Mapping[str, str | None] = field(default_factory=dict)
+    labels_after: Mapping[str, str | None] = field(default_factory=dict)
+    removed_row: tuple[str, str] | None = None
+    selfeval_before: tuple[dict[str, Any], ...] | None = None
+    selfeval_after: tuple[dict[str, Any], ...] | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an operation did (`changes`) and how to take it back (`step`, None when nothing changed)."""
+
+    changes: OpChanges
+    step: Step | None = None
+
+
+NOTHING_DONE = Outcome(OpChanges())
+
+
+class ReportSession:
+    """Every change goes to the database first (one transaction, on disk), then to the checker.
+
+    If the database refuses, nothing else changes: the checker, the explanations and the caller's undo
+    history stay as they were, and OperationFailed says why.
+    """
+
+    def __init__(self, db: Database, report_id: int, templates_for: Callable[[int], TemplateSet]):
+        self.db, self.report_id = db, report_id
+        with failing_as_operation():
+            self.info = _report_info(self.db, self.report_id)
+            report = repository.load_report(self.db, self.report_id)
+        self.templates = templates_for(report.year)
+        self.checker = Checker(self.templates, report)
+        self.unit_code = report.unit_code
+        with failing_as_operation():
+            self.explanations = repository.explanations(self.db, self.report_id)
+        self.by_cell: dict[str, dict[str, Finding]] = {}
+        self._index(Change(frozenset(), tuple(self.checker.findings()), ()))
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self.info.status == STATUS_LOCKED
+
+    @property
+    def read_only(self) -> bool:
+        return self.db.read_only or self.locked
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why nothing can be changed, in Chinese (None when it can)."""
+        if self.db.read_only:
+            return getattr(self.db, "read_only_reason", None) or "数据库以只读方式打开"
+        if self.locked:
+            return f"“{self.info.unit_name}”{self.info.year}年度的报表已锁定；如需修改请先解除锁定"
+        return None
+
+    @property
+    def amount_unit(self) -> str:
+        return self.checker.unit
+
+    @property
+    def selfeval(self) -> list[dict[str, Any]]:
+        return self.checker.selfeval
+
+    def value(self, address: str) -> int | None:
+        return self.checker.values.get(address)
+
+    def findings(self) -> list[Finding]:
+        return self.checker.findings()
+
+    def findings_at(self, address: str) -> list[Finding]:
+        return list(self.by_cell.get(address, {}).values())
+
+    def report(self) -> Report:
+        """The report as it stands now (from the one copy the session keeps, not from a reload)."""
+        checker = self.checker
+        return Report(
+            checker.unit_name,
+            checker.year,
+            checker.unit,
+            self.unit_code,
+            cells=dict(checker.values),
+            labels=dict(checker.labels),
+            selfeval=list(checker.selfeval),
+        )
+
+    # -- operations on figures and rows ------------------------------------------------------------
+
+    def edit_cells(self, values: Iterable[tuple[str, int | None]], text: str, source: str = "typed") -> Outcome:
+        """Give cells new values (in 分; None clears): one transaction and one undo step."""
+        self._refuse_if_read_only()
+        with failing_as_operation():
+            after = {str(parse_address(a, self.templates)): v for a, v in values}
+        before = {a: self.value(a) for a in after}
+        changed = {a: v for a, v in after.items() if before[a] != v}
+        if not changed:
+            return NOTHING_DONE
+        before = {a: before[a] for a in changed}
+        changes = self._apply(changed, {}, source)
+        return Outcome(changes, Step(text, MappingProxyType(before), MappingProxyType(changed)))
+
+    def rename_row(self, table: str, row: str, label: str | None) -> Outcome:
+        self._refuse_if_read_only()
+        key = f"{table}:{row}"
+        before = {key: self.checker.labels.get(key)}
+        after = {key: (label or "").strip() or None}
+        if before == after:
+            return NOTHING_DONE
+        changes = self._apply({}, after, "typed")
+        return Outcome(changes, Step(f"修改 {key} 名称", labels_before=before, labels_after=after))
+
+    def remove_row(self, table: str, row: str) -> Outcome:
+        """Clear a classification row's figures and name and take it out of its table."""
+        self._refuse_if_read_only()
+        key = f"{table}:{row}"
+        columns = self.templates.table(table).row_columns(row)
+        values_before = {f"{key}:{c}": self.value(f"{key}:{c}") for c in columns}
+        labels_before = {key: self.checker.labels.get(key)}
+        values_after, labels_after = dict.fromkeys(values_before), dict.fromkeys(labels_before)
+        changes = self._apply(values_after, labels_after, "typed", remove=(table, row))
+        step = Step(f"删除行 {row}", values_before, values_after, labels_before, labels_after, (table, row))
+        return Outcome(changes, step)
+
+    def fill_formulas(self, table: str) -> Outcome:
+        """Every total of a table filled from its parts (one undo step)."""
+        wanted = self.checker.formulas_for_table(table)
+        return self.edit_cells(wanted.items(), f"按公式填充 {self.templates.table(table).printed}", "formula")
+
+    # -- self-evaluation tables --------------------------------------------------------------------
+
+    def edit_selfeval(self, tables: list[dict[str, Any]], text: str, source: str = "typed") -> Outcome:
+        """Put the self-evaluation tables as given; only the tables that differ are written and re-checked."""
+        self._refuse_if_read_only()
+        current = self.checker.selfeval
+        with failing_as_operation():
+            selfevaluations(Report(self.checker.unit_name, self.checker.year, selfeval=tables))  # refuse first
+        if list(tables) == list(current):
+            return NOTHING_DONE
+        changes = self._apply_selfeval(list(tables), source)
+        return Outcome(changes, Step(text, selfeval_before=tuple(current), selfeval_after=tuple(tables)))
+
+    def _apply_selfeval(self, tables: list[dict[str, Any]], source: str) -> OpChanges:
+        current = self.checker.selfeval
+        changed = frozenset(
+            i
+            for i in range(max(len(tables), len(current)))
+            if i >= len(tables) or i >= len(current) or tables[i] != current[i]
+        )
+        names_before = self.checker.selfeval_names()
+        with failing_as_operation():
+            repository.set_selfeval(self.db, self.report_id, tables, source)
+        audit = self.checker.set_selfeval(tables)
+        self._index(audit)
+        return OpChanges(audit, selfeval=changed, selfeval_list=self.checker.selfeval_names() != names_before)
+
+    # -- undo and redo -------------------------------------------------------------------------------
+
+    def undo(self, step: Step) -> OpChanges:
+        self._refuse_if_read_only()
+        if step.selfeval_before is not None:
+            return self._apply_selfeval(list(step.selfeval_before), "undo")
+        return self._apply(dict(step.values_before), dict(step.labels_before), "undo")
+
+    def redo(self, step: Step) -> OpChanges:
+        self._refuse_if_read_only()
+        if step.selfeval_after is not None:
+            return self._apply_selfeval(list(step.selfeval_after), "redo")
+        return self._apply(dict(step.values_after), dict(step.labels_after), "redo", remove=step.removed_row)
+
+    # -- 说明 and status -------------------------------------------------------------------------
+
+    def set_explanation(self, finding: Finding, text: str) -> OpChanges:
+        """Write (or, with an empty text, remove) the 说明 of a finding."""
+        self._refuse_if_read_only()
+        text = (text or "").strip()
+        if self.explanations.get(finding.key, "") == text:
+            return OpChanges()
+        with failing_as_operation():
+            repository.set_explanation(self.db, self.report_id, finding.key, finding.rule, text)
+        if text:
+            self.explanations[finding.key] = text
+        else:
+            self.explanations.pop(finding.key, None)
+        return OpChanges(Change(frozenset(finding.cells), (), ()), explanations=frozenset({finding.key}))
+
+    def set_status(self, status: str) -> OpChanges:
+        """草稿 / 已审核 / 已锁定; unlocking is the one change a locked report takes."""
+        if self.db.read_only:
+            raise OperationFailed(self.read_only_reason or "数据库以只读方式打开")
+        if status == self.info.status:
+            return OpChanges()
+        with failing_as_operation():
+            repository.set_status(self.db, self.report_id, status)
+            self.info = _report_info(self.db, self.report_id)
+        return OpChanges(status=True)
+
+    # -- out of the program ----------------------------------------------------------------------
+
+    def export(self, path: str | Path) -> Path:
+        """The report as a file: a checked workbook for .xlsx, the report file for .json (by the name chosen)."""
+        from core.version import version
+
+        target = Path(path)
+        suffix = target.suffix.lower()
+        if suffix not in (".json", ".xlsx"):
+            raise OperationFailed(f"导出文件名应以 .json 或 .xlsx 结尾：“{target.name}”")
+        with failing_as_operation():
+            if suffix == ".xlsx":
+                from core.xlsx_export import export_workbook
+
+                export_workbook(
+                    self.report(),
+                    self.templates,
+                    self.findings(),
+                    target,
+                    self.explanations,
+                    program_version=version(),
+                )
+            else:
+                from core.reportfile import write_report
+
+                write_report(self.report(), target)
+        return target
+
+    def summary(self, now: datetime | None = None):
+        """The audit summary's content, as the report stands now."""
+        from core.summary import build_summary
+        from core.version import version
+
+        return build_summary(
+            self.report(),
+            self.templates,
+            self.findings(),
+            self.explanations,
+            self.info.status,
+            now or datetime.now(),
+            version(),
+        )
+
+    # -- inside ------------------------------------------------------------------------------------
+
+    def _refuse_if_read_only(self) -> None:
+        reason = self.read_only_reason
+        if reason:
+            raise OperationFailed(f"不能修改：{reason}")
+
+    def _apply(
+        self,
+        values: dict[str, int | None],
+        labels: dict[str, str | None],
+        source: str,
+        remove: tuple[str, str] | None = None,
+    ) -> OpChanges:
+        with failing_as_operation():
+            repository.set_cells(self.db, self.report_id, values.items(), source, labels=labels)
+        checker = self.checker
+        rows_before = {t: set(checker.present.get(t, ())) for t in {a.split(":")[0] for a in [*values, *labels]}}
+        changes = [checker.set(a, v) for a, v in values.items()]
+        for key, label in labels.items():
+            table, row = key.split(":")
+            changes.append(checker.set_label(table, row, label))
+        if remove:
+            changes.append(checker.remove_row(*remove))
+        audit = compose(changes)
+        self._index(audit)
+        added, removed = set(), set()
+        for table, rows in rows_before.items():
+            if self.templates.table(table).kind != "classification":
+                continue
+            now = checker.present.get(table, set())
+            added |= {(table, r) for r in now - rows}
+            removed |= {(table, r) for r in rows - now}
+        return OpChanges(audit, labels=frozenset(labels), rows_added=frozenset(added), rows_removed=frozenset(removed))
+
+    def _index(self, change: Change) -> None:
+        for finding in change.disappeared:
+            for cell in finding.cells:
+                self.by_cell.get(cell, {}).pop(finding.key, None)
+        for finding in change.appeared:
+            for cell in finding.cells:
+                self.by_cell.setdefault(cell, {})[finding.key] = finding
+
+
+def _report_info(db: Database, report_id: int) -> repository.ReportInfo:
+    for info in repository.list_reports(db):
+        if info.id == report_id:
+            return info
+    raise repository.ReportNotFound(f"数据库中没有编号为 {report_id} 的报表")
