@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_audit(args.file, args.json)
     if args.command == "summary":
-        from ui.summary_pdf import run_summary
+        from ui.summary.command import run_summary
 
         return run_summary(args.file, args.unit, args.year, args.db, args.output)
     if args.command in ("import", "export", "restore"):

@@ -1,4 +1,4 @@
-"""The printed audit summary (审核摘要): what it says, as plain data; `ui.summary_pdf` lays it out.
+"""The printed audit summary (审核摘要): what it says, as plain data; `ui.summary` lays it out.
 
 `build_summary` turns a report, its findings and their written explanations into a `Summary`: a
 cover block, the status of each table (the nine 公开表 in template order, then the self-evaluation

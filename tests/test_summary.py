@@ -198,7 +198,7 @@ def test_selfeval_findings_group_under_their_table():
 
 @pytest.fixture
 def cjk(qapp):
-    from ui.summary_pdf import cjk_family
+    from ui.summary.fonts import cjk_family
 
     family = cjk_family()
     if family is None:
@@ -224,7 +224,7 @@ def check_pdf(path: Path, summary, pages: int) -> str:
 
 @needs_pdftotext
 def test_seed_000_pdf_has_every_finding_and_the_verdict(cjk, tmp_path):
-    from ui.summary_pdf import write_pdf
+    from ui.summary.output import write_pdf
 
     summary, *_ = seed_summary("000")
     path = tmp_path / "000.pdf"
@@ -242,7 +242,7 @@ def test_seed_000_pdf_has_every_finding_and_the_verdict(cjk, tmp_path):
 
 @needs_pdftotext
 def test_many_findings_paginate(cjk, tmp_path):
-    from ui.summary_pdf import write_pdf
+    from ui.summary.output import write_pdf
 
     summary, *_ = seed_summary("000", change=many_errors)
     assert summary.verdict.errors >= 30 and not summary.verdict.passed
@@ -256,7 +256,7 @@ def test_many_findings_paginate(cjk, tmp_path):
 
 @needs_pdftotext
 def test_report_without_findings(cjk, tmp_path):
-    from ui.summary_pdf import write_pdf
+    from ui.summary.output import write_pdf
 
     summary, *_ = seed_summary("003", findings=[])
     assert summary.verdict.text == "审核通过" and not summary.groups
@@ -269,7 +269,7 @@ def test_report_without_findings(cjk, tmp_path):
 
 @needs_pdftotext
 def test_explanations_are_printed(cjk, tmp_path):
-    from ui.summary_pdf import write_pdf
+    from ui.summary.output import write_pdf
 
     report, templates = read_report(SEED_REPORTS["001"])
     findings = audit(templates, report)
@@ -283,11 +283,12 @@ def test_explanations_are_printed(cjk, tmp_path):
 
 
 def test_without_a_chinese_font_the_pdf_is_still_written(qapp, tmp_path, monkeypatch, capsys):
-    import ui.summary_pdf as summary_pdf
+    import ui.summary.pages as pages
+    from ui.summary.output import write_pdf
 
-    monkeypatch.setattr(summary_pdf, "cjk_family", lambda: None)
+    monkeypatch.setattr(pages, "cjk_family", lambda: None)
     summary, *_ = seed_summary("003", findings=[])
-    rendered = summary_pdf.write_pdf(summary, tmp_path / "nofont.pdf")
+    rendered = write_pdf(summary, tmp_path / "nofont.pdf")
     assert rendered.font is None and rendered.pages >= 1
     assert (tmp_path / "nofont.pdf").read_bytes().startswith(b"%PDF")
     assert "未找到中文字体" in capsys.readouterr().err
@@ -296,7 +297,8 @@ def test_without_a_chinese_font_the_pdf_is_still_written(qapp, tmp_path, monkeyp
 def test_print_to_a_printer(qapp, tmp_path):
     from PySide6.QtPrintSupport import QPrinter
 
-    from ui.summary_pdf import page_layout, print_summary
+    from ui.summary.output import print_summary
+    from ui.summary.pages import page_layout
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -310,7 +312,7 @@ def test_print_to_a_printer(qapp, tmp_path):
 def test_preview_dialog_opens_offscreen(qtbot):
     from PySide6.QtPrintSupport import QPrintPreviewWidget
 
-    from ui.summary_pdf import preview_dialog
+    from ui.summary.output import preview_dialog
 
     summary, *_ = seed_summary("000")
     dialog = preview_dialog(summary)
@@ -326,7 +328,7 @@ def test_preview_dialog_opens_offscreen(qtbot):
 
 
 def test_fix_to_unicode_maps_radicals_to_ideographs():
-    from ui.summary_pdf import _fix_cmap
+    from ui.summary.pdf_text import _fix_cmap
 
     cmap = (
         b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n1 begincodespacerange\n<0000> <FFFF>\n"
@@ -354,7 +356,10 @@ def test_fix_to_unicode_maps_radicals_to_ideographs():
 def test_pages_keep_rows_whole_and_repeat_headers(qapp, tmp_path):
     from PySide6.QtGui import QPdfWriter
 
-    from ui.summary_pdf import _Composer, _Typesetter, cjk_family, page_layout, summary_flow
+    from ui.summary.flow import summary_flow
+    from ui.summary.fonts import cjk_family
+    from ui.summary.pages import page_layout
+    from ui.summary.pagination import Composer, Typesetter
 
     writer = QPdfWriter(str(tmp_path / "layout.pdf"))
     writer.setResolution(300)
@@ -363,7 +368,7 @@ def test_pages_keep_rows_whole_and_repeat_headers(qapp, tmp_path):
     page_height = size.height() * 0.8
     summary, *_ = seed_summary("000", change=many_errors)
     items = summary_flow(summary)
-    composer = _Composer(items, _Typesetter(writer, cjk_family(), size.width()), page_height)
+    composer = Composer(items, Typesetter(writer, cjk_family(), size.width()), page_height)
     kind = {id(document): item for document, item in zip(composer.documents, items, strict=True)}
     assert len(composer.pages) >= 5
     placed = [kind[id(p.document)] for page in composer.pages for p in page]
@@ -382,7 +387,7 @@ def test_pages_keep_rows_whole_and_repeat_headers(qapp, tmp_path):
 
 @needs_pdftotext
 def test_a_row_taller_than_a_page(cjk, tmp_path):
-    from ui.summary_pdf import write_pdf
+    from ui.summary.output import write_pdf
 
     report, templates = read_report(SEED_REPORTS["003"])
     cells = tuple(f"公开03:{2080000 + n}:1" for n in range(1500))
@@ -401,7 +406,7 @@ def test_a_row_taller_than_a_page(cjk, tmp_path):
 
 @needs_pdftotext
 def test_summary_command_from_a_file(cjk, tmp_path, capsys):
-    from ui.summary_pdf import EXIT_OK, FILE_STATUS, run_summary
+    from ui.summary.command import EXIT_OK, FILE_STATUS, run_summary
 
     output = tmp_path / "out.pdf"
     assert run_summary(str(SEED_REPORTS["000"]), None, None, None, str(output)) == EXIT_OK
@@ -414,7 +419,7 @@ def test_summary_command_from_a_file(cjk, tmp_path, capsys):
 def test_summary_command_from_the_database(cjk, tmp_path):
     from db.database import Database
     from db.repository import import_report, set_explanation, set_status
-    from ui.summary_pdf import EXIT_OK, run_summary
+    from ui.summary.command import EXIT_OK, run_summary
 
     report, templates = read_report(SEED_REPORTS["001"])
     warning = next(f for f in audit(templates, report) if f.severity == "warning")
@@ -430,7 +435,7 @@ def test_summary_command_from_the_database(cjk, tmp_path):
 
 
 def test_summary_command_refuses_what_it_cannot_do(qapp, tmp_path, capsys):
-    from ui.summary_pdf import EXIT_UNREADABLE, run_summary
+    from ui.summary.command import EXIT_UNREADABLE, run_summary
 
     seed = str(SEED_REPORTS["000"])
     assert run_summary(seed, None, None, None, str(tmp_path / "out.txt")) == EXIT_UNREADABLE
@@ -452,7 +457,7 @@ def test_summary_command_refuses_what_it_cannot_do(qapp, tmp_path, capsys):
 
 
 def test_summary_html_for_a_screen():
-    from ui.summary_pdf import summary_html
+    from ui.summary.flow import summary_html
 
     summary, *_ = seed_summary("001")
     page = summary_html(summary, "Noto Serif CJK SC")
@@ -462,7 +467,7 @@ def test_summary_html_for_a_screen():
 
 
 def test_amount_columns_hold_the_longest_amount():
-    from ui.summary_pdf import summary_flow
+    from ui.summary.flow import summary_flow
 
     report, templates = read_report(SEED_REPORTS["003"])
     report.amount_unit = "元"

@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
     def preview_summary(self):
         if self.session is None:
             return None
-        from ui.summary_pdf import preview_dialog
+        from ui.summary.output import preview_dialog
 
         dialog = preview_dialog(self.summary(), self)
         dialog.open()
@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
             return
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-        from ui.summary_pdf import print_summary
+        from ui.summary.output import print_summary
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec():
@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
     def save_summary_pdf(self) -> None:
         if self.session is None:
             return
-        from ui.summary_pdf import write_pdf
+        from ui.summary.output import write_pdf
 
         report = self.session.report
         path, _ = QFileDialog.getSaveFileName(
