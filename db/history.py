@@ -130,12 +130,13 @@ def count_entries_after(replaced: Path, last_entry_id: int) -> LostEntries | Non
             "SELECT report_id, COUNT(*), MIN(at), MAX(at) FROM edit_log WHERE id > ? GROUP BY report_id",
             (last_entry_id,),
         ).fetchall()
-    except sqlite3.Error:
+        # A damaged file may hold anything where a time should be.
+        firsts = [datetime.fromisoformat(r[2]) for r in rows if r[2]]
+        lasts = [datetime.fromisoformat(r[3]) for r in rows if r[3]]
+    except (sqlite3.Error, ValueError, TypeError):
         return None
     finally:
         connection.close()
-    firsts = [datetime.fromisoformat(r[2]) for r in rows if r[2]]
-    lasts = [datetime.fromisoformat(r[3]) for r in rows if r[3]]
     return LostEntries(
         sum(r[1] for r in rows),
         min(firsts, default=None),
