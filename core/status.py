@@ -8,4 +8,4 @@ STATUSES = (STATUS_DRAFT, STATUS_REVIEWED, STATUS_LOCKED)
 UNIT, DEPARTMENT = "单位", "部门"
 
 #: Where an edit came from, as written in the edit log.
-SOURCES = ("typed", "paste", "import", "undo", "redo", "formula")
+SOURCES = ("typed", "paste", "import", "undo", "redo", "formula", "restore")

@@ -1,4 +1,4 @@
-"""SQLAlchemy models: units, reports, cell values in 分, labels, self-evaluation tables, explanations, edit log."""
+"""SQLAlchemy models: units, reports, cell values in 分, labels, self-evaluation tables, explanations, logs."""
 
 from __future__ import annotations
 
@@ -81,6 +81,18 @@ class EditLogEntry(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(10))
+
+
+class DatabaseLogEntry(Base):
+    """An event of the whole database file (a restore from a backup), not of one report."""
+
+    __tablename__ = "database_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    os_user: Mapped[str] = mapped_column(String(100))
+    event: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text)
 
 
 class Explanation(Base):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -15,6 +17,14 @@ from core.money import amount_text
 from core.report import Report, parse_address, parse_row_key
 from core.templates import load_template_set
 from db.database import Database, DatabaseError
+from db.history import (
+    LostEntries,
+    count_entries_after,
+    latest_entry_id,
+    log_entry,
+    selfeval_changes,
+    write_restore_note,
+)
 from db.lock import current_user
 from db.models import (
     SOURCES,
@@ -23,6 +33,7 @@ from db.models import (
     STATUSES,
     UNIT,
     CellValue,
+    DatabaseLogEntry,
     EditLogEntry,
     Explanation,
     ReportRecord,
@@ -47,6 +58,28 @@ class ReportNotFound(DatabaseError):
 
 class ReportLocked(DatabaseError):
     pass
+
+
+class DatabaseReadOnly(DatabaseError):
+    pass
+
+
+def read_only_message(db: Database) -> str:
+    """Why nothing can be saved, in the words of the window's notice."""
+    reason = getattr(db, "read_only_reason", None) or "数据库以只读方式打开"
+    return f"修改未保存：数据库为只读（{reason}）"
+
+
+@contextmanager
+def _writing(db: Database) -> Iterator[Session]:
+    """A write transaction; on a read-only database refused up front with the reason the user was shown."""
+    if db.read_only:
+        raise DatabaseReadOnly(read_only_message(db))
+    try:
+        with db.transaction() as session:
+            yield session
+    except OverflowError as exc:  # SQLite holds 64-bit integers: more 分 than that cannot be saved
+        raise DatabaseError("金额超出可保存的范围，修改未保存", detail=str(exc)) from exc
 
 
 @dataclass(frozen=True)
@@ -99,7 +132,7 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
     for address in report.cells:
         parse_address(address, templates)
     now = datetime.now()
-    with db.transaction() as session:
+    with _writing(db) as session:
         unit = session.scalar(select(Unit).where(Unit.name == report.unit_name))
         if unit is None:
             unit = Unit(name=report.unit_name, code=report.unit_code)
@@ -124,8 +157,11 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
             )
             session.add(record)
             session.flush()
+            session.add(_log(record.id, now, "报表", None, f"新建（{report.unit_name} {report.year}年度）", source))
         else:
             _refuse_if_locked(record, report.unit_name)
+            if record.amount_unit != report.amount_unit:
+                session.add(_log(record.id, now, "金额单位", record.amount_unit, report.amount_unit, source))
             record.amount_unit = report.amount_unit
             record.updated_at = now
         old_cells = _cells(session, record.id)
@@ -135,10 +171,13 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
             if old_cells.get(a) != report.cells.get(a)
         ]
         _apply(session, record, edits, source, now)
+        old_labels = _labels(session, record.id)
+        for key in sorted(old_labels.keys() | report.labels.keys()):
+            if old_labels.get(key) != report.labels.get(key):
+                session.add(_log(record.id, now, f"{key}:名称", old_labels.get(key), report.labels.get(key), source))
         session.execute(delete(RowLabel).where(RowLabel.report_id == record.id))
         session.add_all(RowLabel(report_id=record.id, row_key=k, label=v) for k, v in report.labels.items())
-        session.execute(delete(SelfEvalTable).where(SelfEvalTable.report_id == record.id))
-        session.add_all(_selfeval_rows(record.id, report.selfeval))
+        _replace_selfeval(session, record.id, report.selfeval, source, now)
         return record.id
 
 
@@ -149,7 +188,7 @@ def create_report(db: Database, unit_name: str, year: int, unit_code: str | None
     if not unit_name:
         raise DatabaseError("单位名称不能为空")
     now = datetime.now()
-    with db.transaction() as session:
+    with _writing(db) as session:
         unit = session.scalar(select(Unit).where(Unit.name == unit_name))
         if unit is None:
             unit = Unit(name=unit_name, code=unit_code or None, kind=kind)
@@ -168,6 +207,7 @@ def create_report(db: Database, unit_name: str, year: int, unit_code: str | None
         )
         session.add(record)
         session.flush()
+        session.add(_log(record.id, now, "报表", None, f"新建（{unit_name} {year}年度）", "typed"))
         return record.id
 
 
@@ -176,26 +216,14 @@ def load_report(db: Database, report_id: int) -> Report:
         record = session.get(ReportRecord, report_id)
         if record is None:
             raise ReportNotFound(f"数据库中没有编号为 {report_id} 的报表")
-        tables = session.scalars(
-            select(SelfEvalTable)
-            .where(SelfEvalTable.report_id == report_id)
-            .order_by(SelfEvalTable.position)
-            .options(
-                selectinload(SelfEvalTable.header),
-                selectinload(SelfEvalTable.goals)
-                .selectinload(SelfEvalGoal.groups)
-                .selectinload(SelfEvalLevel1.groups)
-                .selectinload(SelfEvalLevel2.indicators),
-            )
-        ).all()
-        labels = session.execute(select(RowLabel.row_key, RowLabel.label).where(RowLabel.report_id == report_id))
+        tables = _selfeval_tables(session, report_id)
         return Report(
             unit_name=record.unit.name,
             year=record.year,
             amount_unit=record.amount_unit,
             unit_code=record.unit.code,
             cells=_cells(session, report_id),
-            labels=dict(labels.all()),
+            labels=_labels(session, report_id),
             selfeval=[_selfeval_dict(t) for t in tables],
         )
 
@@ -221,7 +249,7 @@ def set_cells(
     if source not in SOURCES:
         raise ValueError(f"unknown edit source {source!r}")
     now = datetime.now()
-    with db.transaction() as session:
+    with _writing(db) as session:
         record = _record(session, report_id)
         _refuse_if_locked(record, record.unit.name)
         templates = load_template_set(record.template_year)
@@ -261,41 +289,72 @@ def _write_label(session: Session, report_id: int, key: str, label: str | None, 
     session.add(_log(report_id, now, f"{key}:名称", old, label, source))
 
 
-def set_selfeval(db: Database, report_id: int, tables: list[dict[str, Any]], source: str = "typed") -> None:
-    """Replace the report's self-evaluation tables in one transaction (the editor saves whole tables)."""
-    with db.transaction() as session:
+def set_selfeval(db: Database, report_id: int, tables: list[dict[str, Any]], source: str = "typed") -> int:
+    """Replace the report's self-evaluation tables in one transaction (the editor saves whole tables).
+
+    The log gets one entry per value that changed (table, field or indicator, before, after);
+    returns how many.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"unknown edit source {source!r}")
+    now = datetime.now()
+    with _writing(db) as session:
         record = _record(session, report_id)
         _refuse_if_locked(record, record.unit.name)
-        session.execute(delete(SelfEvalTable).where(SelfEvalTable.report_id == report_id))
-        session.add_all(_selfeval_rows(report_id, tables))
-        session.add(_log(report_id, datetime.now(), "绩效自评表", None, f"{len(tables)} 张", source))
-        record.updated_at = datetime.now()
+        changed = _replace_selfeval(session, report_id, tables, source, now)
+        if changed:
+            record.updated_at = now
+        return changed
 
 
-def set_status(db: Database, report_id: int, status: str) -> None:
+def _replace_selfeval(session: Session, report_id: int, tables: list[dict[str, Any]], source: str, now) -> int:
+    old = [_selfeval_dict(t) for t in _selfeval_tables(session, report_id)]
+    new = [_selfeval_dict(t) for t in _selfeval_rows(report_id, tables)]  # as stored, so equal means unchanged
+    changes = selfeval_changes(old, new)
+    if not changes:
+        return 0
+    session.execute(delete(SelfEvalTable).where(SelfEvalTable.report_id == report_id))
+    session.add_all(_selfeval_rows(report_id, tables))
+    session.add_all(_log(report_id, now, address, before, after, source) for address, before, after in changes)
+    return len(changes)
+
+
+def set_status(db: Database, report_id: int, status: str, source: str = "typed") -> None:
+    """草稿, 已审核 or 已锁定; locking and unlocking are logged like any other change."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}")
-    with db.transaction() as session:
+    now = datetime.now()
+    with _writing(db) as session:
         record = _record(session, report_id)
+        if record.status == status:
+            return
+        session.add(_log(report_id, now, "状态", record.status, status, source))
         record.status = status
-        record.updated_at = datetime.now()
+        record.updated_at = now
 
 
-def set_explanation(db: Database, report_id: int, finding_key: str, rule: str, text: str | None) -> None:
-    """Write (or, with an empty text, remove) the 说明 of a warning finding."""
-    with db.transaction() as session:
-        _record(session, report_id)
+def set_explanation(
+    db: Database, report_id: int, finding_key: str, rule: str, text: str | None, source: str = "typed"
+) -> None:
+    """Write (or, with an empty text, remove) the 说明 of a warning finding; refused on a locked report."""
+    now = datetime.now()
+    with _writing(db) as session:
+        record = _record(session, report_id)
+        _refuse_if_locked(record, record.unit.name)
         current = session.get(Explanation, (report_id, finding_key))
-        text = (text or "").strip()
-        if not text:
-            if current is not None:
-                session.delete(current)
+        old = current.text if current is not None else None
+        text = (text or "").strip() or None
+        if old == text:
+            return
+        session.add(_log(report_id, now, f"说明:{finding_key}", old, text, source))
+        if text is None:
+            session.delete(current)
             return
         if current is None:
             current = Explanation(report_id=report_id, finding_key=finding_key)
             session.add(current)
         current.rule, current.text = rule, text
-        current.os_user, current.updated_at = current_user(), datetime.now()
+        current.os_user, current.updated_at = current_user(), now
 
 
 def explanations(db: Database, report_id: int) -> dict[str, str]:
@@ -315,6 +374,36 @@ def edit_log(db: Database, report_id: int) -> list[EditLogEntry]:
         )
 
 
+def database_log(db: Database) -> list[DatabaseLogEntry]:
+    """Events of the whole file (restores), oldest first."""
+    with db.reading() as session:
+        return list(session.scalars(select(DatabaseLogEntry).order_by(DatabaseLogEntry.id)).all())
+
+
+# -- restore: the note a restored database keeps about itself --------------------------------
+
+
+def log_restore(db: Database, backup_name: str, kept_name: str | None, lost_entries: int | None) -> str:
+    """Write into the restored database that it was restored (from which backup, when, by whom).
+
+    `lost_entries` is how many edit-log entries the replaced file held beyond the backup (None: unknown).
+    Returns the note as written.
+    """
+    with _writing(db) as session:
+        return write_restore_note(session, backup_name, kept_name, None, lost_entries)
+
+
+def record_restore(db: Database, backup: Path, kept: Path | None) -> str:
+    """`log_restore` with the lost entries counted from the replaced file `kept` (None: there was none).
+
+    Call it on the restored database, before anything else is written to it.
+    """
+    with _writing(db) as session:
+        last = latest_entry_id(session)
+        lost = count_entries_after(kept, last) if kept is not None else LostEntries(0, None, None, {})
+        return write_restore_note(session, Path(backup).name, Path(kept).name if kept else None, lost)
+
+
 # -- helpers ---------------------------------------------------------------------------------
 
 
@@ -328,6 +417,28 @@ def _record(session: Session, report_id: int) -> ReportRecord:
 def _refuse_if_locked(record: ReportRecord, unit_name: str) -> None:
     if record.status == STATUS_LOCKED:
         raise ReportLocked(f"“{unit_name}”{record.year}年度的报表已锁定，不能修改；如需修改请先解除锁定")
+
+
+def _labels(session: Session, report_id: int) -> dict[str, str]:
+    rows = session.execute(select(RowLabel.row_key, RowLabel.label).where(RowLabel.report_id == report_id))
+    return dict(rows.all())
+
+
+def _selfeval_tables(session: Session, report_id: int) -> list[SelfEvalTable]:
+    return list(
+        session.scalars(
+            select(SelfEvalTable)
+            .where(SelfEvalTable.report_id == report_id)
+            .order_by(SelfEvalTable.position)
+            .options(
+                selectinload(SelfEvalTable.header),
+                selectinload(SelfEvalTable.goals)
+                .selectinload(SelfEvalGoal.groups)
+                .selectinload(SelfEvalLevel1.groups)
+                .selectinload(SelfEvalLevel2.indicators),
+            )
+        ).all()
+    )
 
 
 def _cells(session: Session, report_id: int) -> dict[str, int]:
@@ -370,16 +481,7 @@ def _text(fen: int | None, record: ReportRecord) -> str | None:
     return None if fen is None else amount_text(fen, record.amount_unit)
 
 
-def _log(report_id: int, now: datetime, address: str, old: str | None, new: str | None, source: str) -> EditLogEntry:
-    return EditLogEntry(
-        report_id=report_id,
-        at=now,
-        os_user=current_user(),
-        address=address,
-        old_value=old,
-        new_value=new,
-        source=source,
-    )
+_log = log_entry
 
 
 # -- self-evaluation tables: the report file's nested dicts ↔ rows ----------------------------

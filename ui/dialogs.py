@@ -1,17 +1,21 @@
-"""Small dialogs: the first unit and year, a new report."""
+"""Small dialogs and notices: the first unit and year, a new report, the window's banners."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -73,3 +77,56 @@ class NewReportDialog(QDialog):
             "year": self.year.currentData(),
             "kind": DEPARTMENT if self.department.isChecked() else UNIT,
         }
+
+
+class Banner(QFrame):
+    """A notice across the top of the window that stays until its cause is gone (or it is closed).
+
+    Not a message box: a finance officer typing all day on a file that cannot be written wants to
+    see why once, plainly, not to dismiss a dialog per keystroke.
+    """
+
+    STYLES = {
+        "problem": "#fdecea; color: #8a1c12; border: 1px solid #e0a39c",
+        "notice": "#fff4d6; color: #6b4b00; border: 1px solid #e6c770",
+    }
+
+    def __init__(self, kind: str, closable: bool, parent=None):
+        super().__init__(parent)
+        self.setObjectName(f"{kind}_banner")
+        self.setStyleSheet(f"#{kind}_banner {{ background: {self.STYLES[kind]}; border-radius: 3px; }}")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.hide()
+        self.detail_button = QPushButton("详细信息")
+        self.detail_button.setCheckable(True)
+        self.detail_button.toggled.connect(self.detail.setVisible)
+        self.detail_button.hide()
+        line = QHBoxLayout()
+        line.addWidget(self.message, 1)
+        line.addWidget(self.detail_button)
+        if closable:
+            close = QPushButton("关闭")
+            close.clicked.connect(self.clear)
+            line.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addLayout(line)
+        layout.addWidget(self.detail)
+        self.hide()
+
+    def show_message(self, message: str, detail: str | None = None) -> None:
+        """`detail` is the technical text (SQLite's or the system's words), shown only on request."""
+        self.message.setText(message)
+        self.detail.setText(f"技术信息：{detail}" if detail else "")
+        self.detail_button.setVisible(bool(detail))
+        self.detail_button.setChecked(False)
+        self.show()
+
+    def clear(self) -> None:
+        self.message.setText("")
+        self.hide()

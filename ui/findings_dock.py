@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.findings import SEVERITIES, SEVERITY_NAMES, Finding, value_text
+from db.database import DatabaseError
+from db.repository import read_only_message
 from ui.session import ReportSession
 from ui.table_model import SEVERITY_COLOURS
 
@@ -132,6 +134,9 @@ class FindingsDock(QDockWidget):
         self.severity_filter.currentIndexChanged.connect(self._filter)
         self.explain_button = QPushButton("填写说明…")
         self.explain_button.clicked.connect(self.explain_current)
+        refusal = self.refusal()
+        self.explain_button.setEnabled(refusal is None)  # a locked report takes no 说明 at all
+        self.explain_button.setToolTip(refusal or "为选中的提示填写说明（随审核摘要打印）")
         bar = QHBoxLayout()
         bar.addWidget(QLabel("筛选："))
         bar.addWidget(self.table_filter)
@@ -168,12 +173,28 @@ class FindingsDock(QDockWidget):
     def _jump(self, index: QModelIndex) -> None:
         self.jump.emit(index.data(Qt.ItemDataRole.UserRole))
 
-    def explain_current(self) -> None:
+    def refusal(self) -> str | None:
+        """Why no 说明 can be written now (None when one can)."""
+        if self.session.locked:
+            return "报表已锁定，不能填写或修改说明；如需修改请先解除锁定"
+        if self.session.db.read_only:
+            return read_only_message(self.session.db)
+        return None
+
+    def explain_current(self) -> bool:
+        """Ask for the 说明 of the selected warning; a text that could not be saved is offered again."""
         finding = self.current_finding()
         if finding is None or finding.severity != "warning":
-            return
-        text, accepted = QInputDialog.getMultiLineText(
-            self, "填写说明", finding.message, self.session.explanations.get(finding.key, "")
-        )
-        if accepted:
-            self.session.set_explanation(finding, text)
+            return False
+        if self.refusal():
+            return False
+        text, label = self.session.explanations.get(finding.key, ""), finding.message
+        while True:
+            text, accepted = QInputDialog.getMultiLineText(self, "填写说明", label, text)
+            if not accepted:
+                return False
+            try:
+                self.session.set_explanation(finding, text)
+                return True
+            except DatabaseError as exc:  # the window's banner says why; keep what was written
+                label = f"{finding.message}\n\n说明未保存：{exc}\n所写内容仍在下面，可重试或复制后取消。"

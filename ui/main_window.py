@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -24,7 +25,7 @@ from core.findings import SEVERITIES, SEVERITY_NAMES
 from core.reportfile import ReportFileError, read_report, write_report
 from db import repository
 from db.database import Database, DatabaseError
-from ui.dialogs import NewReportDialog
+from ui.dialogs import Banner, NewReportDialog
 from ui.findings_dock import FindingsDock
 from ui.session import ReportSession
 from ui.table_view import TableView
@@ -55,7 +56,17 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 1100])
-        self.setCentralWidget(splitter)
+        # Above the tables: why nothing can be saved (read-only, locked), and the last write that failed.
+        self.notice = Banner("notice", closable=False)
+        self.problem = Banner("problem", closable=True)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.problem)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
         self.findings: FindingsDock | None = None
         self.counts_label, self.unit_label, self.saved_label = QLabel(), QLabel(), QLabel()
         for label in (self.counts_label, self.unit_label, self.saved_label):
@@ -63,6 +74,7 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self.resize(1400, 900)
         self.restoreGeometry(self.settings.value("geometry", b""))
+        self._show_notice()
         self.populate_tree()
 
     # -- building ------------------------------------------------------------------------------
@@ -83,11 +95,11 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action(
             self.edit_menu,
             "撤销",
-            lambda: self.session and self.session.undo_stack.undo(),
+            lambda: self.session and self.session.undo(),
             QKeySequence.StandardKey.Undo,
         )
         self.redo_action = self._action(
-            self.edit_menu, "重做", lambda: self.session and self.session.undo_stack.redo(), QKeySequence("Ctrl+Y")
+            self.edit_menu, "重做", lambda: self.session and self.session.redo(), QKeySequence("Ctrl+Y")
         )
         self.edit_menu.addSeparator()
         self._action(self.edit_menu, "按公式填充当前单元格", self.fill_current, QKeySequence("Ctrl+="))
@@ -163,6 +175,10 @@ class MainWindow(QMainWindow):
         self.settings.setValue("report", report_id)
         self.session.changed.connect(self._after_change)
         self.session.saved.connect(lambda: self.saved_label.setText(f"已保存 {datetime.now():%H:%M:%S}"))
+        self.session.saved.connect(self.problem.clear)  # a write went through: the last failure is over
+        self.session.failed.connect(self.write_failed)
+        self.problem.clear()
+        self._show_notice()
         self.findings = FindingsDock(self.session, self)
         self.findings.jump.connect(self.jump_to)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings)
@@ -227,6 +243,27 @@ class MainWindow(QMainWindow):
 
     # -- reacting ------------------------------------------------------------------------------
 
+    def _show_notice(self) -> None:
+        """The persistent notice: a read-only database (and why), a locked report."""
+        lines = []
+        if self.db.read_only:
+            reason = getattr(self.db, "read_only_reason", None) or "数据库以只读方式打开"
+            lines.append(f"只读：{reason}，修改不会保存")
+        if self.session is not None and self.session.locked:
+            lines.append("本报表已锁定：不能修改数字、名称、自评表或说明；如需修改请先解除锁定")
+        if lines:
+            self.notice.show_message("\n".join(lines))
+        else:
+            self.notice.clear()
+
+    def write_failed(self, error: DatabaseError) -> None:
+        """A write did not happen: say so where it stays visible (the banner), with the technical detail apart."""
+        message = str(error).rstrip("。")
+        if "未保存" not in message:
+            message = f"未能保存：{message}"
+        self.problem.show_message(f"{message}。数据库和审核结果都未改动。", getattr(error, "detail", None))
+        self.statusBar().showMessage(message, 15000)
+
     def _after_change(self, _change=None) -> None:
         if self.session is None:
             return
@@ -280,33 +317,45 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             view.model.set_hide_empty(self.hide_empty_action.isChecked())
 
+    def _refuse_locked(self) -> bool:
+        if self.session is not None and self.session.locked:
+            self.statusBar().showMessage("报表已锁定，不能修改；如需修改请先解除锁定", 8000)
+            return True
+        return False
+
     def fill_current(self) -> None:
         view = self.current_view()
-        if view is None or self.session.read_only:
+        if view is None or self._refuse_locked():
             return
         cell = view.model.cell(view.body.currentIndex()) if view.body.currentIndex().isValid() else None
         value = self.session.checker.formula(cell.address) if cell and cell.address else None
         if value is None:
             self.statusBar().showMessage("当前单元格不是由勾稽关系决定的合计数", 6000)
             return
-        self.session.edit([(cell.address, value)], f"按公式填充 {cell.address}", source="formula")
+        try:
+            self.session.edit([(cell.address, value)], f"按公式填充 {cell.address}", source="formula")
+        except DatabaseError:
+            return  # shown in the banner by write_failed; nothing changed
 
     def fill_table(self) -> None:
         view = self.current_view()
-        if view is None or self.session.read_only:
+        if view is None or self._refuse_locked():
             return
         values = self.session.checker.formulas_for_table(view.model.table.id)
         if not values:
             self.statusBar().showMessage("本表的合计数都已与其组成部分相符", 6000)
             return
-        self.session.edit(
-            values.items(), f"按公式填充{view.model.table.printed}的 {len(values)} 个合计", source="formula"
-        )
+        try:
+            self.session.edit(
+                values.items(), f"按公式填充{view.model.table.printed}的 {len(values)} 个合计", source="formula"
+            )
+        except DatabaseError:
+            return
         self.statusBar().showMessage(f"已按公式填充 {len(values)} 个合计数", 6000)
 
     def remove_current_row(self) -> None:
         view = self.current_view()
-        if view is None or self.session.read_only or not view.body.currentIndex().isValid():
+        if view is None or self._refuse_locked() or not view.body.currentIndex().isValid():
             return
         cell = view.model.cell(view.body.currentIndex())
         key = cell.row_key or (cell.address and ":".join(cell.address.split(":")[:2]))
@@ -314,7 +363,10 @@ class MainWindow(QMainWindow):
         if not row or view.model.table.level(row) is None:
             self.statusBar().showMessage("只能删除科目行", 6000)
             return
-        self.session.remove_row(table_id, row)
+        try:
+            self.session.remove_row(table_id, row)
+        except DatabaseError:
+            return
 
     def new_report(self) -> None:
         dialog = NewReportDialog(self)

@@ -162,6 +162,7 @@ class SelfEvalEditor(QWidget):
         layout.addLayout(texts)
         layout.addWidget(self.message)
         self._header_keys: list[str] = []
+        self._unsaved: set[QWidget] = set()  # entries whose text could not be written: refresh leaves them
         self._add_header_fields(HEADER_FIELDS.get(kind, ()))
         self.model.refused.connect(lambda message: self._tell(message, refused=True))
         session.selfeval_changed.connect(self.refresh)
@@ -210,12 +211,14 @@ class SelfEvalEditor(QWidget):
         kind = "部门（单位）整体支出" if evaluation.kind == "整体" else "项目支出"
         self.title.setText(f"{self.session.report.year}年度{kind}绩效自评表　{evaluation.name}")
         for field in self.fields:
-            if not (field.hasFocus() and field.isModified()):
+            if field not in self._unsaved and not (field.hasFocus() and field.isModified()):
                 field.setText(field.stored(table))
                 field.setCursorPosition(0)
                 field.setModified(False)
         for box in (self.reason, self.measures):
             text = str(table.get(box.key) or "")
+            if box in self._unsaved:
+                continue
             if box.toPlainText() != text and not (box.hasFocus() and box.document().isModified()):
                 box.setPlainText(text)
             box.document().setModified(False)
@@ -238,7 +241,9 @@ class SelfEvalEditor(QWidget):
             if any(i.weight is not None for i in evaluation.indicators)
             else ""
         )
-        read_only = self.session.read_only
+        # Locked: nothing opens for typing. A read-only database still takes typing, so that the
+        # write is refused with its reason (and the text stays) rather than keys doing nothing.
+        read_only = self.session.locked
         for field in self.fields:
             field.setReadOnly(read_only)
         for box in (self.reason, self.measures):
@@ -271,6 +276,7 @@ class SelfEvalEditor(QWidget):
         text = field.text().strip()
         if text == field.stored(table):
             field.setModified(False)
+            self._unsaved.discard(field)
             return
         try:
             value = field.clean(text)
@@ -278,16 +284,25 @@ class SelfEvalEditor(QWidget):
             self._tell(f"{field.what}：{exc}", refused=True)
             field.setText(field.stored(table))
             return
-        if self.model.apply(lambda t: field.write(t, value), f"修改自评表{field.what}") is None:
-            field.setText(field.stored(self.model.table()))
-        else:
+        if self.model.apply(lambda t: field.write(t, value), f"修改自评表{field.what}") is not None:
+            self._unsaved.discard(field)
             self.message.setText("")
+        elif self.model.write_failed:
+            self._unsaved.add(field)  # not saved: the typed text stays in the entry to retry or copy
+            field.setModified(True)
+        else:
+            field.setText(field.stored(self.model.table()))
 
     def _commit_text(self, box: _TextBox) -> None:
         text = box.toPlainText().strip()
         if text != str(self.model.table().get(box.key) or "").strip():
             what = "原因分析" if box.key == "reason" else "改进措施"
-            self.model.apply(lambda t: put_value(t, box.key, text), f"修改自评表{what}")
+            if self.model.apply(lambda t: put_value(t, box.key, text), f"修改自评表{what}") is not None:
+                self._unsaved.discard(box)
+            elif self.model.write_failed:
+                self._unsaved.add(box)
+        else:
+            self._unsaved.discard(box)
 
     def _current_path(self) -> IndicatorPath | None:
         row = self.view.currentIndex().row()
@@ -373,8 +388,8 @@ def preview(path: str, index: int | None = None) -> int:
         if index is None:
             index = next((n for n, t in enumerate(tables) if t.get("kind") == "项目"), 0)
         editor = SelfEvalEditor(session, index)
-        QShortcut(QKeySequence.StandardKey.Undo, editor, session.undo_stack.undo)
-        QShortcut(QKeySequence("Ctrl+Y"), editor, session.undo_stack.redo)
+        QShortcut(QKeySequence.StandardKey.Undo, editor, session.undo)
+        QShortcut(QKeySequence("Ctrl+Y"), editor, session.redo)
         editor.setWindowTitle(f"绩效自评表预览 — {table_label(tables[index], index)}")
         editor.resize(1280, 860)
         editor.show()

@@ -99,6 +99,8 @@ class IndicatorModel(QAbstractTableModel):
     def __init__(self, session: ReportSession, table_index: int, parent=None):
         super().__init__(parent)
         self.session, self.table_index = session, table_index
+        #: Whether the last edit failed to be written (its editor then stays open with the typed text).
+        self.write_failed = False
         self.rows, self.evaluation = self._read()
         session.selfeval_changed.connect(self.reload)
         session.changed.connect(self._recolour)
@@ -221,11 +223,12 @@ class IndicatorModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if not self.session.read_only and index.column() != SUGGESTED:
+        if not self.session.locked and index.column() != SUGGESTED:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        self.write_failed = False
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == SUGGESTED:
             return False
         row, column = index.row(), index.column()
@@ -246,9 +249,15 @@ class IndicatorModel(QAbstractTableModel):
     # -- edits: every one a whole-table replacement through the session, one undo step
 
     def apply(self, change: Callable[[dict], object], text: str):
-        """Run `change` on a copy of this table and save it: its result (True for none), None when refused."""
-        if self.session.read_only or not self.table():
-            self.refused.emit("报表只读或已锁定，不能修改" if self.session.read_only else "该自评表已不存在")
+        """Run `change` on a copy of this table and save it: its result (True for none), None when refused.
+
+        On a read-only database the write is tried and refused with its reason (`write_failed`).
+        """
+        self.write_failed = False
+        if self.session.locked or not self.table():
+            self.refused.emit(
+                "报表已锁定，不能修改；如需修改请先解除锁定" if self.session.locked else "该自评表已不存在"
+            )
             return None
         tables = copy.deepcopy(self.session.checker.selfeval)
         table = tables[self.table_index]
@@ -260,8 +269,12 @@ class IndicatorModel(QAbstractTableModel):
             return result
         try:
             self.session.edit_selfeval(tables, text)
-        except (SelfEvalError, DatabaseError) as exc:
+        except SelfEvalError as exc:
             self.refused.emit(str(exc))
+            return None
+        except DatabaseError as exc:  # nothing saved or changed; the window's banner says so too
+            self.write_failed = True
+            self.refused.emit(f"{str(exc).rstrip('。')}。输入的内容仍保留，可重试")
             return None
         return result
 
@@ -277,6 +290,7 @@ class IndicatorDelegate(QStyledItemDelegate):
     def __init__(self, model: IndicatorModel, parent=None):
         super().__init__(parent)
         self.model = model
+        self.held = None  # the editor whose text could not be saved: the view keeps it open
 
     def createEditor(self, parent, option, index):  # noqa: N802 - Qt's name
         column = index.column()
@@ -310,6 +324,7 @@ class IndicatorDelegate(QStyledItemDelegate):
     def setModelData(self, editor, model, index):  # noqa: N802
         text = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
         model.setData(index, text, Qt.ItemDataRole.EditRole)
+        self.held = editor if model.write_failed else None
 
 
 class IndicatorView(QTableView):
@@ -353,6 +368,11 @@ class IndicatorView(QTableView):
             super().keyPressEvent(event)
 
     def closeEditor(self, editor, hint):  # noqa: N802 - Qt's name
+        delegate = self.itemDelegate()
+        held, delegate.held = delegate.held is editor, None
+        if held and hint != QStyledItemDelegate.EndEditHint.RevertModelCache:
+            QTimer.singleShot(0, editor, editor.setFocus)  # the typed text stays to retry or copy; Esc drops it
+            return
         if hint == QStyledItemDelegate.EndEditHint.SubmitModelCache and not isinstance(editor, QComboBox):
             super().closeEditor(editor, QStyledItemDelegate.EndEditHint.NoHint)
             self.go_to(self._current()[0] + 1, self._current()[1])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.audit import Change, Checker, compose
@@ -14,17 +15,22 @@ from core.report import Report, parse_address
 from core.selfeval import selfevaluations
 from core.templates import load_template_set
 from db import repository
-from db.database import Database
+from db.database import Database, DatabaseError
 from db.models import STATUS_LOCKED
 
 
 class ReportSession(QObject):
-    """Edits go to the database first (durable), then to the checker; views listen to `changed`."""
+    """Edits go to the database first (durable), then to the checker; views listen to `changed`.
+
+    A write that fails changes nothing: not the checker, not the undo stack. The edit methods raise
+    the DatabaseError (so the caller can keep what was typed) and `failed` tells the window.
+    """
 
     changed = Signal(object)  # core.audit.Change
     rows_changed = Signal(str)  # a table whose rows were added or removed
     saved = Signal()
     selfeval_changed = Signal()  # the self-evaluation tables were replaced (an edit, undo or redo)
+    failed = Signal(object)  # a DatabaseError: a write that did not happen
 
     def __init__(self, db: Database, report_id: int, parent: QObject | None = None):
         super().__init__(parent)
@@ -39,10 +45,26 @@ class ReportSession(QObject):
         self.display_unit = "万元"
         self.by_cell: dict[str, dict[str, Finding]] = {}
         self._index(Change(frozenset(), tuple(self.checker.findings()), ()))
+        self._stepping = False  # inside undo()/redo(): a failed step is put back there
+        self._replaying = False  # moving the stack's index back after a failed step: commands do nothing
+        self._failure: DatabaseError | None = None
 
     @property
     def read_only(self) -> bool:
-        return self.db.read_only or self.info.status == STATUS_LOCKED
+        return self.db.read_only or self.locked
+
+    @property
+    def locked(self) -> bool:
+        """已锁定: nothing in the report changes (the window does not even open an editor)."""
+        return self.info.status == STATUS_LOCKED
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        try:
+            yield
+        except DatabaseError as exc:
+            self.failed.emit(exc)
+            raise
 
     @property
     def amount_unit(self) -> str:
@@ -65,7 +87,8 @@ class ReportSession(QObject):
         old = {a: self.value(a) for a in new}
         if old == new:
             return None
-        change = self._apply(new, {}, source)
+        with self._writing():
+            change = self._apply(new, {}, source)
         self.undo_stack.push(_EditCommand(self, old, new, {}, {}, text))
         return change
 
@@ -75,7 +98,8 @@ class ReportSession(QObject):
         new = {key: (label or "").strip() or None}
         if old == new:
             return
-        self._apply({}, new, "typed")
+        with self._writing():
+            self._apply({}, new, "typed")
         self.undo_stack.push(_EditCommand(self, {}, {}, old, new, f"修改 {key} 名称"))
 
     def remove_row(self, table: str, row: str) -> None:
@@ -83,7 +107,8 @@ class ReportSession(QObject):
         columns = self.templates.table(table).row_columns(row)
         old_values = {f"{key}:{c}": self.value(f"{key}:{c}") for c in columns}
         old_labels = {key: self.checker.labels.get(key)}
-        self._apply(dict.fromkeys(old_values), dict.fromkeys(old_labels), "typed", remove=(table, row))
+        with self._writing():
+            self._apply(dict.fromkeys(old_values), dict.fromkeys(old_labels), "typed", remove=(table, row))
         self.undo_stack.push(
             _EditCommand(
                 self,
@@ -99,13 +124,14 @@ class ReportSession(QObject):
     def edit_selfeval(self, tables: list[dict], text: str) -> Change:
         """Replace the self-evaluation tables (saved at once) as one undoable edit."""
         old = copy.deepcopy(self.checker.selfeval)
-        change = self._apply_selfeval(copy.deepcopy(tables))
+        with self._writing():
+            change = self._apply_selfeval(copy.deepcopy(tables))
         self.undo_stack.push(_SelfEvalCommand(self, old, copy.deepcopy(tables), text))
         return change
 
-    def _apply_selfeval(self, tables: list[dict]) -> Change:
+    def _apply_selfeval(self, tables: list[dict], source: str = "typed") -> Change:
         selfevaluations(Report(self.report.unit_name, self.report.year, selfeval=tables))  # refuse before saving
-        repository.set_selfeval(self.db, self.report_id, tables)
+        repository.set_selfeval(self.db, self.report_id, tables, source)
         self.saved.emit()
         change = self.checker.set_selfeval(tables)
         self._index(change)
@@ -146,13 +172,60 @@ class ReportSession(QObject):
                 self.by_cell.setdefault(cell, {})[finding.key] = finding
 
     def set_explanation(self, finding: Finding, text: str) -> None:
-        repository.set_explanation(self.db, self.report_id, finding.key, finding.rule, text)
+        """Write or remove a 说明 (refused on a locked report); not an undo step."""
+        with self._writing():
+            repository.set_explanation(self.db, self.report_id, finding.key, finding.rule, text)
         if text.strip():
             self.explanations[finding.key] = text.strip()
         else:
             self.explanations.pop(finding.key, None)
         self.saved.emit()
         self.changed.emit(Change(frozenset(finding.cells), (), ()))
+
+    # -- undo and redo: a step whose write fails leaves the stack where it was -----------------
+
+    def undo(self) -> bool:
+        """Undo one step; False (and `failed` emitted) when its write failed and nothing changed."""
+        return self._step(self.undo_stack.undo)
+
+    def redo(self) -> bool:
+        return self._step(self.undo_stack.redo)
+
+    def _step(self, move: Callable[[], None]) -> bool:
+        index = self.undo_stack.index()
+        self._stepping, self._failure = True, None
+        try:
+            move()
+        finally:
+            self._stepping = False
+        failure, self._failure = self._failure, None
+        if failure is None:
+            return True
+        self._put_back(index)
+        self.failed.emit(failure)
+        return False
+
+    def _put_back(self, index: int) -> None:
+        self._replaying = True
+        try:
+            self.undo_stack.setIndex(index)
+        finally:
+            self._replaying = False
+
+    def _run_step(self, write: Callable[[], object]) -> None:
+        """Run an undo or redo write from inside QUndoStack, where an exception would only reach stderr."""
+        if self._replaying:
+            return
+        try:
+            write()
+        except DatabaseError as exc:
+            if self._stepping:
+                self._failure = exc
+                return
+            # Called on the stack directly: its index has already moved; put it back once it returns.
+            index = self.undo_stack.index()
+            QTimer.singleShot(0, self, lambda: self._put_back(index))
+            self.failed.emit(exc)
 
 
 class _EditCommand(QUndoCommand):
@@ -170,10 +243,12 @@ class _EditCommand(QUndoCommand):
         if self._first:
             self._first = False
             return
-        self.session._apply(self.new_values, self.new_labels, "typed", remove=self.remove)
+        self.session._run_step(
+            lambda: self.session._apply(self.new_values, self.new_labels, "redo", remove=self.remove)
+        )
 
     def undo(self) -> None:
-        self.session._apply(self.old_values, self.old_labels, "undo")
+        self.session._run_step(lambda: self.session._apply(self.old_values, self.old_labels, "undo"))
 
 
 class _SelfEvalCommand(QUndoCommand):
@@ -188,7 +263,7 @@ class _SelfEvalCommand(QUndoCommand):
         if self._first:
             self._first = False
             return
-        self.session._apply_selfeval(copy.deepcopy(self.new))
+        self.session._run_step(lambda: self.session._apply_selfeval(copy.deepcopy(self.new), "redo"))
 
     def undo(self) -> None:
-        self.session._apply_selfeval(copy.deepcopy(self.old))
+        self.session._run_step(lambda: self.session._apply_selfeval(copy.deepcopy(self.old), "undo"))

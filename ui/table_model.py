@@ -11,6 +11,7 @@ from core.audit import Change
 from core.catalogue import load_catalogue
 from core.findings import SEVERITY_NAMES, value_text
 from core.money import AmountError, format_amount, parse_amount
+from db.database import DatabaseError
 from ui.grid import AMOUNT, NAME, NEW_CODE, Grid, build_grid
 from ui.session import ReportSession
 
@@ -27,11 +28,16 @@ class TableModel(QAbstractTableModel):
 
     refused = Signal(str, QModelIndex)  # a Chinese message for input that was not accepted
 
+    #: Said when a write failed: the window's banner says why, this says what became of the input.
+    KEPT = "未保存，输入的内容仍在编辑框中：按回车重试，按 Esc 放弃"
+
     def __init__(self, session: ReportSession, table_id: str, parent=None):
         super().__init__(parent)
         self.session = session
         self.table = session.templates.table(table_id)
         self.hide_empty = False
+        #: Whether the last setData failed to write (the editor then stays open with the typed text).
+        self.write_failed = False
         self._rebuild()
         session.changed.connect(self._on_change)
         session.rows_changed.connect(self._on_rows_changed)
@@ -41,7 +47,7 @@ class TableModel(QAbstractTableModel):
     def _rebuild(self) -> None:
         rows = set(self.session.checker.present.get(self.table.id, set()))
         self.grid: Grid = build_grid(
-            self.table, rows, self.session.checker.row_name, editable_rows=not self.session.read_only
+            self.table, rows, self.session.checker.row_name, editable_rows=not self.session.locked
         )
         if self.hide_empty and self.table.kind == "classification":
             self.grid.body = [r for r in self.grid.body if self._has_figures(r)]
@@ -155,7 +161,9 @@ class TableModel(QAbstractTableModel):
         return "\n\n".join(lines) or None
 
     def _editable(self, cell) -> bool:
-        return not self.session.read_only and cell.kind in (AMOUNT, NAME, NEW_CODE)
+        # A read-only database still opens editors: the write is refused with its reason and the
+        # typed text stays, rather than keys that silently do nothing. A locked report opens none.
+        return not self.session.locked and cell.kind in (AMOUNT, NAME, NEW_CODE)
 
     def flags(self, index: QModelIndex):
         if not index.isValid():
@@ -166,24 +174,29 @@ class TableModel(QAbstractTableModel):
         return flags
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        self.write_failed = False
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         cell = self.cell(index)
         text = str(value)
-        if cell.kind == AMOUNT:
-            try:
-                fen = parse_amount(text, self.session.display_unit)
-            except AmountError as exc:
-                self.refused.emit(str(exc), index)
-                return False
-            self.session.edit([(cell.address, fen)], f"修改 {cell.address}")
-            return True
-        if cell.kind == NAME:
-            table, row = cell.row_key.split(":")
-            self.session.rename_row(table, row, text)
-            return True
-        if cell.kind == NEW_CODE:
-            return self.add_row(text, index)
+        try:
+            if cell.kind == AMOUNT:
+                try:
+                    fen = parse_amount(text, self.session.display_unit)
+                except AmountError as exc:
+                    self.refused.emit(str(exc), index)
+                    return False
+                self.session.edit([(cell.address, fen)], f"修改 {cell.address}")
+                return True
+            if cell.kind == NAME:
+                table, row = cell.row_key.split(":")
+                self.session.rename_row(table, row, text)
+                return True
+            if cell.kind == NEW_CODE:
+                return self.add_row(text, index)
+        except DatabaseError:  # the session has told the window why; nothing was changed
+            self.write_failed = True
+            self.refused.emit(self.KEPT, index)
         return False
 
     def add_row(self, text: str, index: QModelIndex | None = None) -> bool:

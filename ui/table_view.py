@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from core.catalogue import load_catalogue
 from core.money import AmountError, parse_amount
-from ui.grid import AMOUNT, NEW_CODE
+from db.database import DatabaseError
+from ui.grid import AMOUNT, NAME, NEW_CODE
 from ui.session import ReportSession
 from ui.table_model import TableModel
 
@@ -34,9 +35,12 @@ class CellDelegate(QStyledItemDelegate):
     def __init__(self, model: TableModel, parent=None):
         super().__init__(parent)
         self.model = model
+        #: The editor whose text could not be saved: the view keeps it open.
+        self.held: QLineEdit | None = None
 
     def createEditor(self, parent, option, index):  # noqa: N802 - Qt's name
         editor = QLineEdit(parent)
+        editor.cell_index = QPersistentModelIndex(index)
         cell = self.model.cell(index)
         if cell.kind == AMOUNT:
             editor.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -56,6 +60,7 @@ class CellDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor, model, index):  # noqa: N802
         model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+        self.held = editor if model.write_failed else None
 
 
 class BodyView(QTableView):
@@ -118,16 +123,44 @@ class BodyView(QTableView):
             and self.state() != QAbstractItemView.State.EditingState
         ):
             self._move(1, 0)
+        elif (
+            (event.key() == Qt.Key.Key_F2 or (event.text() and event.text().isprintable()))
+            and self.state() != QAbstractItemView.State.EditingState
+            and self.currentIndex().isValid()
+            and self.table_model.cell(self.currentIndex()).kind in (AMOUNT, NEW_CODE, NAME)
+            and self._refuse_locked()
+        ):
+            return
         else:
             super().keyPressEvent(event)
 
     def closeEditor(self, editor, hint):  # noqa: N802 - Qt's name
+        delegate = self.itemDelegate()
+        if delegate.held is editor and hint != QStyledItemDelegate.EndEditHint.RevertModelCache:
+            # The write failed: the typed text stays in its editor, on its cell, to retry or copy (Esc drops it).
+            delegate.held = None
+            QTimer.singleShot(0, editor, lambda: self._back_to(editor))
+            return
+        delegate.held = None
         # Enter commits and moves down, as in a spreadsheet.
         if hint == QStyledItemDelegate.EndEditHint.SubmitModelCache:
             super().closeEditor(editor, QStyledItemDelegate.EndEditHint.NoHint)
             self._move(1, 0)
             return
         super().closeEditor(editor, hint)
+
+    def _back_to(self, editor: QLineEdit) -> None:
+        index = QModelIndex(editor.cell_index)
+        if index.isValid() and self.currentIndex() != index:
+            self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        editor.setFocus()
+
+    def _refuse_locked(self) -> bool:
+        """On a locked report a key that would edit says why nothing happens (instead of doing nothing)."""
+        if self.table_model.session.locked:
+            self._refused("报表已锁定，不能修改；如需修改请先解除锁定", self.currentIndex())
+            return True
+        return False
 
     def _move(self, rows: int, cols: int) -> None:
         current = self.currentIndex()
@@ -182,24 +215,30 @@ class BodyView(QTableView):
                 except AmountError as exc:
                     self._refused(f"粘贴未进行：第{r + 1}行第{c + 1}列，{exc}", model.index(row, col))
                     return False
-        if model.session.read_only:
-            self._refused("报表只读或已锁定，不能粘贴", current)
+        if self._refuse_locked():
             return False
         if not edits:
             self.status.emit("粘贴区域中没有可填数的单元格")
             return False
-        model.session.edit(edits, f"粘贴 {len(edits)} 个单元格", source="paste")
+        try:
+            model.session.edit(edits, f"粘贴 {len(edits)} 个单元格", source="paste")
+        except DatabaseError:  # the window shows why; nothing of the block was saved
+            self._refused("粘贴未保存，数据库未作改动；复制的内容仍在剪贴板中，可再次粘贴", current)
+            return False
         self.status.emit(f"已粘贴 {len(edits)} 个单元格")
         return True
 
     def clear_selection(self) -> None:
         model = self.table_model
-        if model.session.read_only:
+        if self._refuse_locked():
             return
         addresses = [model.cell(i).address for i in self.selectedIndexes() if model.cell(i).kind == AMOUNT]
         edits = [(a, None) for a in addresses if model.session.value(a) is not None]
         if edits:
-            model.session.edit(edits, f"清除 {len(edits)} 个单元格")
+            try:
+                model.session.edit(edits, f"清除 {len(edits)} 个单元格")
+            except DatabaseError:
+                self._refused("清除未保存，数据库未作改动", self.currentIndex())
 
     def select_cells(self, addresses) -> bool:
         """Select the cells (or rows) a finding names; returns whether any is in this table."""
