@@ -45,9 +45,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_audit(args.file, args.json)
     if args.command == "summary":
+        from app.commands import open_context
         from ui.summary.command import run_summary
 
-        return run_summary(args.file, args.unit, args.year, args.db, args.output)
+        return run_summary(args.file, args.unit, args.year, args.output, lambda: open_context(args.db, writing=False))
     if args.command in ("import", "export", "restore"):
         from db import commands as db_commands
 

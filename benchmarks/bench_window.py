@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from app.context import AppContext
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -40,7 +42,7 @@ def bench(name: str, report, app: QApplication, runs: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = Database.open(Path(folder) / "w.sqlite")
         repository.import_report(db, report)
-        window = MainWindow(db, QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(AppContext(db), QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
         window.resize(1600, 1000)
         window.show()
         app.processEvents()

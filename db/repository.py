@@ -313,8 +313,13 @@ def _replace_selfeval(session: Session, report_id: int, tables: list[dict[str, A
     changes = selfeval_changes(old, new)
     if not changes:
         return 0
-    session.execute(delete(SelfEvalTable).where(SelfEvalTable.report_id == report_id))
-    session.add_all(_selfeval_rows(report_id, tables))
+    # Only the tables that differ are rewritten (a keystroke in one of ten tables writes one).
+    differ = {i for i in range(max(len(old), len(new))) if i >= len(old) or i >= len(new) or old[i] != new[i]}
+    session.execute(
+        delete(SelfEvalTable).where(SelfEvalTable.report_id == report_id, SelfEvalTable.position.in_(differ))
+    )
+    session.flush()
+    session.add_all(row for row in _selfeval_rows(report_id, tables) if row.position in differ)
     session.add_all(_log(report_id, now, address, before, after, source) for address, before, after in changes)
     return len(changes)
 

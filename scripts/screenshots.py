@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from app.context import AppContext
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -39,7 +41,7 @@ def main() -> None:
         db = Database.open(Path(folder) / "shots.sqlite")
         report, _ = read_report(args.report)
         repository.import_report(db, report)
-        window = MainWindow(db, QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(AppContext(db), QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
         window.resize(1600, 1000)
         window.show()
         for change in args.set:

@@ -7,15 +7,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLineEdit
 
+from app.context import AppContext
 from core.reportfile import read_report
 from core.selfeval_edit import table_label
 from db import repository
 from db.database import Database
 from db.models import STATUS_LOCKED
 from tests.conftest import SEED_REPORTS
+from ui.open_report import OpenReport
 from ui.selfeval_editor import SelfEvalEditor
 from ui.selfeval_model import ACTUAL, GOAL, LEVEL1, LEVEL2, NAME, SCORE, SUGGESTED, TARGET, WEIGHT
-from ui.session import ReportSession
 from ui.table_model import SEVERITY_COLOURS
 
 FIRST_PROJECT = 1  # seed 000: 整体 first, then 2023年机关业务工作经费项目
@@ -25,7 +26,7 @@ FIRST_PROJECT = 1  # seed 000: 整体 first, then 2023年机关业务工作经�
 def session(tmp_path):
     db = Database.open(tmp_path / "selfeval.sqlite")
     report_id = repository.import_report(db, read_report(SEED_REPORTS["000"])[0])
-    yield ReportSession(db, report_id)
+    yield OpenReport(AppContext(db).open_session(report_id))
     db.close()
 
 
@@ -39,7 +40,7 @@ def open_editor(qtbot, session, index):
 
 
 def stored(session):
-    return repository.load_report(session.db, session.report_id).selfeval
+    return repository.load_report(session.app.db, session.report_id).selfeval
 
 
 def field(editor, what):
@@ -342,8 +343,8 @@ def test_findings_colour_the_cells_and_entries_they_name(qtbot, session):
 
 
 def test_a_locked_report_is_shown_read_only(qtbot, session):
-    repository.set_status(session.db, session.report_id, STATUS_LOCKED)
-    locked = ReportSession(session.db, session.report_id)
+    repository.set_status(session.app.db, session.report_id, STATUS_LOCKED)
+    locked = OpenReport(AppContext(session.app.db).open_session(session.report_id))
     editor = open_editor(qtbot, locked, FIRST_PROJECT)
     assert all(f.isReadOnly() for f in editor.fields) and editor.reason.isReadOnly()
     assert not editor.add_button.isEnabled() and not editor.adopt_button.isEnabled()

@@ -409,7 +409,7 @@ def test_summary_command_from_a_file(cjk, tmp_path, capsys):
     from ui.summary.command import EXIT_OK, FILE_STATUS, run_summary
 
     output = tmp_path / "out.pdf"
-    assert run_summary(str(SEED_REPORTS["000"]), None, None, None, str(output)) == EXIT_OK
+    assert run_summary(str(SEED_REPORTS["000"]), None, None, str(output), opener(None)) == EXIT_OK
     assert "已生成审核摘要" in capsys.readouterr().out
     flat = compact(pdf_text(output))
     assert compact(FILE_STATUS) in flat and "000.json" in flat and "武汉市人力资源和社会保障局" in flat
@@ -429,7 +429,7 @@ def test_summary_command_from_the_database(cjk, tmp_path):
         set_explanation(db, report_id, warning.key, warning.rule, "印刷表科目名称截断，已核对")
         set_status(db, report_id, "已审核")
     output = tmp_path / "db.pdf"
-    assert run_summary(None, report.unit_name, report.year, str(database), str(output)) == EXIT_OK
+    assert run_summary(None, report.unit_name, report.year, str(output), opener(str(database))) == EXIT_OK
     flat = compact(pdf_text(output))
     assert "说明：印刷表科目名称截断，已核对" in flat and "报表状态已审核" in flat
 
@@ -438,20 +438,23 @@ def test_summary_command_refuses_what_it_cannot_do(qapp, tmp_path, capsys):
     from ui.summary.command import EXIT_UNREADABLE, run_summary
 
     seed = str(SEED_REPORTS["000"])
-    assert run_summary(seed, None, None, None, str(tmp_path / "out.txt")) == EXIT_UNREADABLE
+    assert run_summary(seed, None, None, str(tmp_path / "out.txt"), opener(None)) == EXIT_UNREADABLE
     assert ".pdf" in capsys.readouterr().err
-    assert run_summary(seed, "某单位", 2023, None, str(tmp_path / "out.pdf")) == EXIT_UNREADABLE
-    assert run_summary(None, "某单位", None, None, str(tmp_path / "out.pdf")) == EXIT_UNREADABLE
+    assert run_summary(seed, "某单位", 2023, str(tmp_path / "out.pdf"), opener(None)) == EXIT_UNREADABLE
+    assert run_summary(None, "某单位", None, str(tmp_path / "out.pdf"), opener(None)) == EXIT_UNREADABLE
     assert "--unit" in capsys.readouterr().err
-    assert run_summary(str(tmp_path / "missing.json"), None, None, None, str(tmp_path / "out.pdf")) == EXIT_UNREADABLE
+    assert (
+        run_summary(str(tmp_path / "missing.json"), None, None, str(tmp_path / "out.pdf"), opener(None))
+        == EXIT_UNREADABLE
+    )
     assert "找不到文件" in capsys.readouterr().err
     from db.database import Database
 
     empty = tmp_path / "empty.sqlite"
-    assert run_summary(None, "某单位", 2023, str(empty), str(tmp_path / "out.pdf")) == EXIT_UNREADABLE
+    assert run_summary(None, "某单位", 2023, str(tmp_path / "out.pdf"), opener(str(empty))) == EXIT_UNREADABLE
     assert "无法读取数据库中的报表" in capsys.readouterr().err  # not created: read-only cannot set it up
     Database.open(empty).close()
-    assert run_summary(None, "某单位", 2023, str(empty), str(tmp_path / "out.pdf")) == EXIT_UNREADABLE
+    assert run_summary(None, "某单位", 2023, str(tmp_path / "out.pdf"), opener(str(empty))) == EXIT_UNREADABLE
     assert "没有“某单位”2023年度的报表" in capsys.readouterr().err
     assert not (tmp_path / "out.pdf").exists()
 
@@ -479,3 +482,10 @@ def test_amount_columns_hold_the_longest_amount():
     normal, *_ = seed_summary("000")
     header = next(i for i in summary_flow(normal) if i.kind == "header" and "应为" in i.html)
     assert 11 <= int(re.search(r"width='(\d+)%'>应为", header.html).group(1)) <= 13
+
+
+def opener(db_path):
+    """What main.py hands the summary command: the database, opened only when asked for."""
+    from app.commands import open_context
+
+    return lambda: open_context(db_path, writing=False)

@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QLineEdit
 
+from app.context import AppContext
 from core.reportfile import read_report
 from db import repository
 from db.database import Database
@@ -19,7 +20,7 @@ def window(qtbot, tmp_path):
     db = Database.open(tmp_path / "window.sqlite")
     repository.import_report(db, read_report(SEED_REPORTS["000"])[0])
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    main = MainWindow(db, settings)
+    main = MainWindow(AppContext(db), settings)
     qtbot.addWidget(main)
     main.show()
     yield main
@@ -28,7 +29,7 @@ def window(qtbot, tmp_path):
 
 
 def stored(window, address):
-    return repository.load_report(window.db, window.session.report_id).cells.get(address)
+    return repository.load_report(window.context.db, window.session.report_id).cells.get(address)
 
 
 def index_of(view, address):
@@ -131,7 +132,9 @@ def test_a_warning_gets_an_explanation_that_is_saved(window, monkeypatch):
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("项目支出中列支的接待费", True))
     dock.explain_current()
     assert dock.current_finding() == finding, "the list keeps its place"
-    assert repository.explanations(window.db, window.session.report_id) == {finding.key: "项目支出中列支的接待费"}
+    assert repository.explanations(window.context.db, window.session.report_id) == {
+        finding.key: "项目支出中列支的接待费"
+    }
     assert dock.proxy.index(row, 2).data() == "已说明"
 
 
@@ -158,7 +161,7 @@ def test_a_new_code_row_is_added_and_can_be_removed(window, qtbot):
 
 def test_first_start_creates_the_first_report(qtbot, tmp_path):
     with Database.open(tmp_path / "empty.sqlite") as db:
-        main = MainWindow(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        main = MainWindow(AppContext(db), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
         qtbot.addWidget(main)
         report_id = main._create({"unit_name": "某区人社局", "unit_code": None, "year": 2024, "kind": "部门"})
         assert main.session.report_id == report_id
@@ -166,7 +169,7 @@ def test_first_start_creates_the_first_report(qtbot, tmp_path):
 
 
 def test_a_locked_report_shows_but_refuses_edits(window, qtbot):
-    repository.set_status(window.db, window.session.report_id, "已锁定")
+    repository.set_status(window.context.db, window.session.report_id, "已锁定")
     window.populate_tree()
     window.session = None
     window._tree_selected()
@@ -179,7 +182,7 @@ def test_every_cell_of_every_model_can_be_shown_for_each_seed(qtbot, tmp_path, s
     # An exception inside data() while Qt paints can bring the whole program down: ask for every role.
     with Database.open(tmp_path / "s.sqlite") as db:
         repository.import_report(db, read_report(SEED_REPORTS[seed])[0])
-        main = MainWindow(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        main = MainWindow(AppContext(db), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
         qtbot.addWidget(main)
         models = [main.findings.model] + [main.view(t).model for t in main.session.templates.tables]
         for model in models:
@@ -213,12 +216,13 @@ def test_self_evaluation_tables_are_saved_rechecked_and_undone(window):
     changed = [dict(t) for t in tables]
     changed[0] = dict(changed[0], header=dict(changed[0]["header"], 基本支出总额="46675.71"))
     change = window.session.edit_selfeval(changed, "修改整体绩效自评表头")
-    assert any(f.rule == "表间.自评公开03.基本支出" for f in change.disappeared)
-    stored_tables = repository.load_report(window.db, window.session.report_id).selfeval
+    assert any(f.rule == "表间.自评公开03.基本支出" for f in change.audit.disappeared)
+    stored_tables = repository.load_report(window.context.db, window.session.report_id).selfeval
     assert stored_tables[0]["header"]["基本支出总额"] == "46675.71"
     window.session.undo_stack.undo()
     assert (
-        repository.load_report(window.db, window.session.report_id).selfeval[0]["header"]["基本支出总额"] == "46675.73"
+        repository.load_report(window.context.db, window.session.report_id).selfeval[0]["header"]["基本支出总额"]
+        == "46675.73"
     )
     assert any(f.rule == "表间.自评公开03.基本支出" for f in window.session.findings())
 

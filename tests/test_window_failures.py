@@ -6,6 +6,8 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QLineEdit
 
+from app.context import AppContext
+from app.errors import OperationFailed
 from core.reportfile import read_report
 from db import repository
 from db.database import Database, DatabaseError
@@ -25,7 +27,7 @@ def disk_full(*_args, **_kwargs):
 
 def open_window(qtbot, tmp_path, path, read_only=False):
     db = Database.open(path, read_only=read_only)
-    main = MainWindow(db, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    main = MainWindow(AppContext(db), QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
@@ -45,12 +47,12 @@ def window(qtbot, tmp_path, path):
     main = open_window(qtbot, tmp_path, path)
     yield main
     main.close()
-    main.db.close()
+    main.context.close()
 
 
 def files(window):
     """The database as it is on disk (its write-ahead log included)."""
-    sides = [window.db.path, window.db.path.with_name(window.db.path.name + "-wal")]
+    sides = [window.context.db.path, window.context.db.path.with_name(window.context.db.path.name + "-wal")]
     return [hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else None for p in sides]
 
 
@@ -61,8 +63,8 @@ class Snapshot:
         self.window = window
         session = window.session
         self.files = files(window)
-        self.report = repository.load_report(window.db, session.report_id)
-        self.log = len(repository.edit_log(window.db, session.report_id))
+        self.report = repository.load_report(window.context.db, session.report_id)
+        self.log = len(repository.edit_log(window.context.db, session.report_id))
         self.values = dict(session.checker.values)
         self.labels = dict(session.checker.labels)
         self.selfeval = [dict(t) for t in session.checker.selfeval]
@@ -72,8 +74,8 @@ class Snapshot:
     def assert_unchanged(self):
         window, session = self.window, self.window.session
         assert files(window) == self.files, "the database file is untouched"
-        assert repository.load_report(window.db, session.report_id) == self.report
-        assert len(repository.edit_log(window.db, session.report_id)) == self.log
+        assert repository.load_report(window.context.db, session.report_id) == self.report
+        assert len(repository.edit_log(window.context.db, session.report_id)) == self.log
         assert session.checker.values == self.values and session.checker.labels == self.labels
         assert session.checker.selfeval == self.selfeval
         assert sorted(f.key for f in session.findings()) == self.findings
@@ -124,7 +126,7 @@ def test_a_typed_amount_that_cannot_be_saved_stays_in_its_editor(window, qtbot, 
     monkeypatch.undo()
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.body.state() != QAbstractItemView.State.EditingState)
-    assert repository.load_report(window.db, window.session.report_id).cells["公开01:6:1"] == 1_234_500_000
+    assert repository.load_report(window.context.db, window.session.report_id).cells["公开01:6:1"] == 1_234_500_000
     assert not window.problem.isVisible()
 
 
@@ -203,7 +205,7 @@ def test_undo_and_redo_that_cannot_be_saved_leave_the_stack_where_it_was(window,
     before.assert_unchanged()
     monkeypatch.undo()
     assert window.session.undo()
-    log = repository.edit_log(window.db, window.session.report_id)
+    log = repository.edit_log(window.context.db, window.session.report_id)
     assert log[-1].source == "undo"
     after_undo = Snapshot(window)
     monkeypatch.setattr(repository, "set_cells", disk_full)
@@ -211,7 +213,7 @@ def test_undo_and_redo_that_cannot_be_saved_leave_the_stack_where_it_was(window,
     after_undo.assert_unchanged()
     monkeypatch.undo()
     assert window.session.redo()
-    entry = repository.edit_log(window.db, window.session.report_id)[-1]
+    entry = repository.edit_log(window.context.db, window.session.report_id)[-1]
     assert (entry.address, entry.new_value, entry.source) == ("公开01:6:1", "7.00", "redo")
 
 
@@ -267,7 +269,7 @@ def test_an_explanation_that_cannot_be_saved_is_offered_again(window, monkeypatc
 
 def test_a_read_only_database_shows_a_notice_and_refuses_edits_with_its_reason(qtbot, tmp_path, path):
     window = open_window(qtbot, tmp_path, path, read_only=True)
-    window.db.read_only_reason = "另一程序正在使用该数据库"
+    window.context.db.read_only_reason = "另一程序正在使用该数据库"
     window._show_notice()
     assert window.notice.isVisible()
     assert window.notice.message.text() == "只读：另一程序正在使用该数据库，修改不会保存"
@@ -281,7 +283,7 @@ def test_a_read_only_database_shows_a_notice_and_refuses_edits_with_its_reason(q
     assert "只读" in window.findings.explain_button.toolTip()
     before.assert_unchanged()
     window.close()
-    window.db.close()
+    window.context.db.close()
 
 
 # -- a locked report (case 18) ---------------------------------------------------------------------
@@ -303,11 +305,11 @@ def test_a_locked_report_takes_no_explanation_in_the_dock(qtbot, tmp_path, path,
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: pytest.fail("no dialog on a locked report"))
     before = Snapshot(window)
     assert not dock.explain_current()
-    with pytest.raises(repository.ReportLocked):
+    with pytest.raises(OperationFailed, match="已锁定"):
         window.session.set_explanation(warning, "锁定后写的说明")
     assert window.problem.isVisible()
     before.assert_unchanged()
-    assert repository.explanations(window.db, window.session.report_id) == {}
+    assert repository.explanations(window.context.db, window.session.report_id) == {}
     # Typing on a locked table says why nothing happens.
     view = window.show_table("公开01")
     view.body.setCurrentIndex(index_of(view, "公开01:6:1"))
@@ -316,4 +318,4 @@ def test_a_locked_report_takes_no_explanation_in_the_dock(qtbot, tmp_path, path,
     assert view.body.state() != QAbstractItemView.State.EditingState
     before.assert_unchanged()
     window.close()
-    window.db.close()
+    window.context.db.close()

@@ -37,6 +37,7 @@ def open_database(path: str | None, parent=None) -> Database | None:
 
 
 def run(db_path: str | None) -> int:
+    from app.context import AppContext
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -45,7 +46,7 @@ def run(db_path: str | None) -> int:
     db = open_database(db_path)
     if db is None:
         return 2
-    window = MainWindow(db)
+    window = MainWindow(AppContext(db))
     window.show()
     window.first_start()
     try:

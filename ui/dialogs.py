@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.status import DEPARTMENT, UNIT
 from core.templates import available_years
-from db.models import DEPARTMENT, UNIT
 
 
 class NewReportDialog(QDialog):

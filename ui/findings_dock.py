@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
@@ -18,26 +20,50 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import OpChanges
+from app.errors import OperationFailed
 from core.findings import SEVERITIES, SEVERITY_NAMES, Finding, value_text
-from db.database import DatabaseError
-from db.repository import read_only_message
-from ui.session import ReportSession
+from ui.open_report import OpenReport
 from ui.table_model import SEVERITY_COLOURS
 
 COLUMNS = ("级别", "表", "说明情况", "问题", "相差")
 
 
 class FindingsModel(QAbstractTableModel):
-    def __init__(self, session: ReportSession, parent=None):
+    """Every finding of the open report, errors first, then by table; kept up to date row by row."""
+
+    def __init__(self, session: OpenReport, parent=None):
         super().__init__(parent)
         self.session = session
-        self.rows: list[Finding] = session.findings()
-        session.changed.connect(self.refresh)
+        order = {t: i for i, t in enumerate(session.templates.tables)}
+        rank = {s: i for i, s in enumerate(SEVERITIES)}
+        self._order = lambda f: (rank[f.severity], order.get(f.table, len(order)), f.table, f.rule, f.cells, f.key)
+        self.rows: list[Finding] = sorted(session.findings(), key=self._order)
+        self._keys = [self._order(f) for f in self.rows]
+        session.changed.connect(self.apply)
 
-    def refresh(self, _change=None) -> None:
-        self.beginResetModel()
-        self.rows = self.session.findings()
-        self.endResetModel()
+    def apply(self, changes: OpChanges) -> None:
+        """Remove the findings that went and insert those that came, each at its place (no reset)."""
+        for finding in changes.audit.disappeared:
+            key = self._order(finding)
+            row = bisect_left(self._keys, key)
+            if row < len(self._keys) and self._keys[row] == key:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self.rows[row], self._keys[row]
+                self.endRemoveRows()
+        for finding in changes.audit.appeared:
+            key = self._order(finding)
+            row = bisect_left(self._keys, key)
+            if row < len(self._keys) and self._keys[row] == key:
+                self.rows[row] = finding  # the same finding again: nothing to insert
+                continue
+            self.beginInsertRows(QModelIndex(), row, row)
+            self.rows.insert(row, finding)
+            self._keys.insert(row, key)
+            self.endInsertRows()
+        for row, finding in enumerate(self.rows):
+            if finding.key in changes.explanations:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
         return 0 if parent.isValid() else len(self.rows)
@@ -100,7 +126,7 @@ class FindingsFilter(QSortFilterProxyModel):
 class FindingsDock(QDockWidget):
     jump = Signal(object)  # the Finding to show
 
-    def __init__(self, session: ReportSession, parent=None):
+    def __init__(self, session: OpenReport, parent=None):
         super().__init__("审核结果", parent)
         self.setObjectName("findings")
         self.session = session
@@ -119,9 +145,6 @@ class FindingsDock(QDockWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         self.view.doubleClicked.connect(self._jump)
-        self._kept: str | None = None
-        self.model.modelAboutToBeReset.connect(self._keep_current)
-        self.model.modelReset.connect(self._restore_current)
         self.table_filter = QComboBox()
         self.table_filter.addItem("全部表", None)
         for table in session.templates.tables.values():
@@ -150,17 +173,6 @@ class FindingsDock(QDockWidget):
         layout.addWidget(self.view)
         self.setWidget(body)
 
-    def _keep_current(self) -> None:
-        finding = self.current_finding()
-        self._kept = finding.key if finding else None
-
-    def _restore_current(self) -> None:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if self._kept and index.data(Qt.ItemDataRole.UserRole).key == self._kept:
-                self.view.setCurrentIndex(index)
-                return
-
     def _filter(self) -> None:
         self.proxy.table = self.table_filter.currentData()
         self.proxy.severity = self.severity_filter.currentData()
@@ -177,8 +189,8 @@ class FindingsDock(QDockWidget):
         """Why no 说明 can be written now (None when one can)."""
         if self.session.locked:
             return "报表已锁定，不能填写或修改说明；如需修改请先解除锁定"
-        if self.session.db.read_only:
-            return read_only_message(self.session.db)
+        if self.session.read_only:
+            return f"修改未保存：数据库为只读（{self.session.read_only_reason}）"
         return None
 
     def explain_current(self) -> bool:
@@ -196,5 +208,5 @@ class FindingsDock(QDockWidget):
             try:
                 self.session.set_explanation(finding, text)
                 return True
-            except DatabaseError as exc:  # the window's banner says why; keep what was written
+            except OperationFailed as exc:  # the window's banner says why; keep what was written
                 label = f"{finding.message}\n\n说明未保存：{exc}\n所写内容仍在下面，可重试或复制后取消。"

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import OpChanges
+from app.context import AppContext
+from app.errors import OperationFailed
 from core.findings import SEVERITIES, SEVERITY_NAMES
-from core.reportfile import ReportFileError, read_report, write_report
-from db import repository
-from db.database import Database, DatabaseError
 from ui.dialogs import Banner, NewReportDialog
 from ui.findings_dock import FindingsDock
-from ui.session import ReportSession
+from ui.open_report import OpenReport
 from ui.table_view import TableView
 
 REPORT_ROLE = Qt.ItemDataRole.UserRole
@@ -36,16 +36,16 @@ SELFEVAL_ROLE = Qt.ItemDataRole.UserRole + 2  # index of a self-evaluation table
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, settings: QSettings | None = None):
+    def __init__(self, context: AppContext, settings: QSettings | None = None):
         super().__init__()
-        self.db = db
+        self.context = context
         self.settings = settings or QSettings("juesuan", "juesuan")
-        self.session: ReportSession | None = None
+        self.session: OpenReport | None = None
         self.views: dict[str, TableView] = {}
         self.selfeval_editors: dict[int, QWidget] = {}
         self.selfeval_items: dict[str, QTreeWidgetItem] = {}
         self.table_items: dict[str, QTreeWidgetItem] = {}
-        self.setWindowTitle("决算审核台" + ("（只读）" if db.read_only else ""))
+        self.setWindowTitle("决算审核台" + ("（只读）" if context.read_only else ""))
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["报表", "状态"])
         self.tree.setColumnWidth(0, 230)
@@ -83,8 +83,9 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("文件(&F)")
         self._action(file_menu, "新建报表…", self.new_report, QKeySequence.StandardKey.New)
-        self._action(file_menu, "导入报表文件…", self.import_file, QKeySequence("Ctrl+I"))
-        self._action(file_menu, "导出报表文件…", self.export_file, QKeySequence("Ctrl+E"))
+        self._action(file_menu, "导入报表文件或工作簿…", self.import_file, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "导出 Excel 工作簿…", self.export_workbook, QKeySequence("Ctrl+E"))
+        self._action(file_menu, "导出报表文件（.json）…", self.export_file)
         file_menu.addSeparator()
         self._action(file_menu, "审核摘要打印预览…", self.preview_summary)
         self._action(file_menu, "打印审核摘要…", self.print_summary, QKeySequence.StandardKey.Print)
@@ -134,7 +135,7 @@ class MainWindow(QMainWindow):
         units: dict[str, QTreeWidgetItem] = {}
         chosen = None
         remembered = select_report or self.settings.value("report", None, type=int)
-        for info in repository.list_reports(self.db):
+        for info in self._reports():
             unit = units.get(info.unit_name)
             if unit is None:
                 unit = units[info.unit_name] = QTreeWidgetItem(self.tree, [info.unit_name])
@@ -146,6 +147,13 @@ class MainWindow(QMainWindow):
         if chosen is not None:
             chosen.setExpanded(True)
             self.tree.setCurrentItem(chosen)
+
+    def _reports(self) -> list:
+        try:
+            return self.context.reports()
+        except OperationFailed as failure:
+            self.write_failed(failure)
+            return []
 
     def _tree_selected(self) -> None:
         item = self.tree.currentItem()
@@ -171,7 +179,12 @@ class MainWindow(QMainWindow):
         if self.findings is not None:
             self.removeDockWidget(self.findings)
             self.findings.deleteLater()
-        self.session = ReportSession(self.db, report_id, self)
+        try:
+            session = self.context.open_session(report_id)
+        except OperationFailed as failure:
+            self.write_failed(failure)
+            return
+        self.session = OpenReport(session, self)
         self.settings.setValue("report", report_id)
         self.session.changed.connect(self._after_change)
         self.session.saved.connect(lambda: self.saved_label.setText(f"已保存 {datetime.now():%H:%M:%S}"))
@@ -194,24 +207,32 @@ class MainWindow(QMainWindow):
         self.year_item = year_item
         self.selfeval_items = {}  # taken away with the year's other children above
         self._add_selfeval_items()
-        self.session.selfeval_changed.connect(self._add_selfeval_items)
         year_item.setExpanded(True)
-        self._after_change()
 
     def _add_selfeval_items(self) -> None:
-        """One tree entry per self-evaluation table, after the nine 公开表 (names may change on edit)."""
+        """One tree entry per self-evaluation table, after the nine 公开表.
+
+        Renamed tables keep their entries (only the text changes), so the tree's selection, and the
+        editor the user is typing in, stay where they are; only a table added or removed rebuilds them.
+        """
         from core.selfeval_edit import table_label
 
-        for item in self.selfeval_items.values():
-            self.year_item.removeChild(item)
-        self.selfeval_items: dict[str, QTreeWidgetItem] = {}
-        for index, table in enumerate(self.session.checker.selfeval):
-            item = QTreeWidgetItem(self.year_item, [table_label(table, index)])
-            item.setData(0, REPORT_ROLE, self.session.report_id)
-            item.setData(0, SELFEVAL_ROLE, index)
-            name = self.session.checker.selfeval_names()[index]
+        tables, names = self.session.app.selfeval, self.session.checker.selfeval_names()
+        items = list(self.selfeval_items.values())
+        if len(items) != len(tables):
+            for item in items:
+                self.year_item.removeChild(item)
+            items = []
+            for index in range(len(tables)):
+                item = QTreeWidgetItem(self.year_item, [""])
+                item.setData(0, REPORT_ROLE, self.session.report_id)
+                item.setData(0, SELFEVAL_ROLE, index)
+                items.append(item)
+        self.selfeval_items = {}
+        for index, (table, name, item) in enumerate(zip(tables, names, items, strict=True)):
+            item.setText(0, table_label(table, index))
             self.selfeval_items[name] = item
-        self._after_change()
+        self._count_all()
 
     def show_selfeval(self, index: int):
         from ui.selfeval_editor import SelfEvalEditor
@@ -246,8 +267,8 @@ class MainWindow(QMainWindow):
     def _show_notice(self) -> None:
         """The persistent notice: a read-only database (and why), a locked report."""
         lines = []
-        if self.db.read_only:
-            reason = getattr(self.db, "read_only_reason", None) or "数据库以只读方式打开"
+        if self.context.read_only:
+            reason = self.context.read_only_reason or "数据库以只读方式打开"
             lines.append(f"只读：{reason}，修改不会保存")
         if self.session is not None and self.session.locked:
             lines.append("本报表已锁定：不能修改数字、名称、自评表或说明；如需修改请先解除锁定")
@@ -256,7 +277,7 @@ class MainWindow(QMainWindow):
         else:
             self.notice.clear()
 
-    def write_failed(self, error: DatabaseError) -> None:
+    def write_failed(self, error: OperationFailed) -> None:
         """A write did not happen: say so where it stays visible (the banner), with the technical detail apart."""
         message = str(error).rstrip("。")
         if "未保存" not in message:
@@ -264,18 +285,37 @@ class MainWindow(QMainWindow):
         self.problem.show_message(f"{message}。数据库和审核结果都未改动。", getattr(error, "detail", None))
         self.statusBar().showMessage(message, 15000)
 
-    def _after_change(self, _change=None) -> None:
+    def _after_change(self, changes: OpChanges) -> None:
+        """Counts and tree marks follow the findings that appeared and disappeared (no recount)."""
         if self.session is None:
             return
-        findings = self.session.findings()
-        totals = Counter(f.severity for f in findings)
+        if changes.selfeval_list:
+            self._add_selfeval_items()
+            return
+        if changes.status:
+            self._show_notice()
+            self.year_item.setText(1, self.session.info.status)
+        touched = set()
+        for finding, step in [(f, -1) for f in changes.audit.disappeared] + [(f, 1) for f in changes.audit.appeared]:
+            self._counts.setdefault(finding.table, Counter())[finding.severity] += step
+            touched.add(finding.table)
+        self._show_counts(touched)
+
+    def _count_all(self) -> None:
+        self._counts: dict[str, Counter] = {}
+        for finding in self.session.findings():
+            self._counts.setdefault(finding.table, Counter())[finding.severity] += 1
+        self._show_counts(set(self.table_items) | set(self.selfeval_items))
+
+    def _show_counts(self, tables: set[str]) -> None:
+        totals = sum(self._counts.values(), Counter())
         self.counts_label.setText("　".join(f"{SEVERITY_NAMES[s]} {totals[s]}" for s in SEVERITIES))
         self.unit_label.setText(f"金额单位：{self.session.display_unit}")
-        by_table: dict[str, Counter] = {}
-        for finding in findings:
-            by_table.setdefault(finding.table, Counter())[finding.severity] += 1
-        for table_id, item in list(self.table_items.items()) + list(self.selfeval_items.items()):
-            counts = by_table.get(table_id, Counter())
+        for table_id in tables:
+            item = self.table_items.get(table_id) or self.selfeval_items.get(table_id)
+            if item is None:
+                continue
+            counts = self._counts.get(table_id, Counter())
             if counts["error"]:
                 item.setText(1, f"✖ {counts['error']} 错误")
                 item.setForeground(1, Qt.GlobalColor.red)
@@ -311,7 +351,7 @@ class MainWindow(QMainWindow):
             for view in self.views.values():
                 view.refresh_unit()
                 view.model.layoutChanged.emit()
-            self._after_change()
+            self._show_counts(set())
 
     def toggle_hide_empty(self) -> None:
         for view in self.views.values():
@@ -334,7 +374,7 @@ class MainWindow(QMainWindow):
             return
         try:
             self.session.edit([(cell.address, value)], f"按公式填充 {cell.address}", source="formula")
-        except DatabaseError:
+        except OperationFailed:
             return  # shown in the banner by write_failed; nothing changed
 
     def fill_table(self) -> None:
@@ -349,7 +389,7 @@ class MainWindow(QMainWindow):
             self.session.edit(
                 values.items(), f"按公式填充{view.model.table.printed}的 {len(values)} 个合计", source="formula"
             )
-        except DatabaseError:
+        except OperationFailed:
             return
         self.statusBar().showMessage(f"已按公式填充 {len(values)} 个合计数", 6000)
 
@@ -365,7 +405,7 @@ class MainWindow(QMainWindow):
             return
         try:
             self.session.remove_row(table_id, row)
-        except DatabaseError:
+        except OperationFailed:
             return
 
     def new_report(self) -> None:
@@ -375,8 +415,8 @@ class MainWindow(QMainWindow):
 
     def _create(self, values: dict) -> int | None:
         try:
-            report_id = repository.create_report(self.db, **values)
-        except DatabaseError as exc:
+            report_id = self.context.create_report(**values)
+        except OperationFailed as exc:
             QMessageBox.warning(self, "无法新建报表", str(exc))
             return None
         self.populate_tree(report_id)
@@ -384,19 +424,22 @@ class MainWindow(QMainWindow):
 
     def first_start(self) -> None:
         """No report yet: ask for the first unit and year."""
-        if repository.list_reports(self.db) or self.db.read_only:
+        if self.context.read_only or self._reports():
             return
         dialog = NewReportDialog(self, first_start=True)
         if dialog.exec():
             self._create(dialog.values())
 
     def import_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "导入报表文件", "", "报表文件 (*.json)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "导入报表文件或工作簿", self._folder(), "报表文件或工作簿 (*.json *.xlsx *.xls *.et);;所有文件 (*)"
+        )
         if not path:
             return
+        self._remember_folder(path)
         try:
-            report, _ = read_report(path)
-            existing = repository.find_report(self.db, report.unit_name, report.year)
+            report, notes = self.context.read_file(path)
+            existing = self.context.find_report(report.unit_name, report.year)
             if (
                 existing
                 and QMessageBox.question(
@@ -405,40 +448,56 @@ class MainWindow(QMainWindow):
                 != QMessageBox.StandardButton.Yes
             ):
                 return
-            report_id = repository.import_report(self.db, report, replace=existing is not None)
-        except (ReportFileError, DatabaseError) as exc:
-            QMessageBox.warning(self, "导入未进行", str(exc))
+            outcome = self.context.import_report(report, replace=existing is not None, notes=notes)
+        except OperationFailed as exc:
+            _warn(self, "导入未进行", exc)
             return
+        verb = "已覆盖" if outcome.replaced else "已导入"
+        said = f"{verb}“{report.unit_name}”{report.year}年度报表：{len(report.cells)} 个金额，{len(report.selfeval)} 张绩效自评表"
+        if notes:
+            QMessageBox.information(self, "导入完成", said + "\n\n" + "\n".join(notes))
+        self.statusBar().showMessage(said, 10000)
         self.session = None
-        self.populate_tree(report_id)
+        self.populate_tree(outcome.report_id)
 
     def export_file(self) -> None:
+        self._export("导出报表文件", ".json", "报表文件 (*.json)")
+
+    def export_workbook(self) -> None:
+        self._export("导出 Excel 工作簿", "决算.xlsx", "Excel 工作簿 (*.xlsx)")
+
+    def _export(self, title: str, ending: str, filter_text: str) -> None:
+        """Write the open report; the format is the one the chosen name says (.xlsx or .json)."""
         if self.session is None:
             return
-        report = self.session.report
-        path, _ = QFileDialog.getSaveFileName(
-            self, "导出报表文件", f"{report.unit_name}{report.year}.json", "报表文件 (*.json)"
-        )
-        if path:
-            write_report(repository.load_report(self.db, self.session.report_id), Path(path))
-            self.statusBar().showMessage(f"已导出到 {path}", 8000)
+        info = self.session.info
+        suggested = str(Path(self._folder()) / f"{info.unit_name}{info.year}{ending}")
+        path, _ = QFileDialog.getSaveFileName(self, title, suggested, filter_text)
+        if not path:
+            return
+        if Path(path).suffix.lower() not in (".json", ".xlsx"):
+            path += ".xlsx" if ending.endswith(".xlsx") else ".json"
+        self._remember_folder(path)
+        try:
+            written = self.session.app.export(path)
+        except OperationFailed as exc:
+            _warn(self, "导出未完成", exc)
+            return
+        self.statusBar().showMessage(f"已导出到 {written}", 8000)
+
+    def _folder(self) -> str:
+        """The last folder used for files, else the user's Documents folder."""
+        from PySide6.QtCore import QStandardPaths
+
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return str(self.settings.value("folder", documents or str(Path.home())))
+
+    def _remember_folder(self, path: str) -> None:
+        self.settings.setValue("folder", str(Path(path).parent))
 
     def summary(self):
         """The audit summary of the open report, as it stands now."""
-        from core.summary import build_summary
-        from core.version import version
-
-        session = self.session
-        report = repository.load_report(self.db, session.report_id)
-        return build_summary(
-            report,
-            session.templates,
-            session.findings(),
-            session.explanations,
-            session.info.status,
-            datetime.now(),
-            version(),
-        )
+        return self.session.app.summary(datetime.now())
 
     def preview_summary(self):
         if self.session is None:
@@ -465,9 +524,12 @@ class MainWindow(QMainWindow):
             return
         from ui.summary.output import write_pdf
 
-        report = self.session.report
+        info = self.session.info
         path, _ = QFileDialog.getSaveFileName(
-            self, "审核摘要另存为 PDF", f"{report.unit_name}{report.year}审核摘要.pdf", "PDF (*.pdf)"
+            self,
+            "审核摘要另存为 PDF",
+            str(Path(self._folder()) / f"{info.unit_name}{info.year}审核摘要.pdf"),
+            "PDF (*.pdf)",
         )
         if path:
             try:
@@ -483,10 +545,18 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             "关于决算审核台",
-            f"决算审核台 {version()}\n\n部门决算公开表与绩效自评表的填报与勾稽审核。\n\n数据库：{self.db.path}",
+            f"决算审核台 {version()}\n\n部门决算公开表与绩效自评表的填报与勾稽审核。\n\n数据库：{self.context.path}",
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
         super().closeEvent(event)
+
+
+def _warn(parent: QWidget, title: str, failure: OperationFailed) -> None:
+    """A refused operation: its message, with the technical detail behind 详细信息."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, str(failure), QMessageBox.StandardButton.Ok, parent)
+    if failure.detail:
+        box.setDetailedText(failure.detail)
+    box.exec()

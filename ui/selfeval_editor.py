@@ -38,8 +38,8 @@ from core.selfeval_edit import (
     table_label,
     write_entry,
 )
+from ui.open_report import OpenReport
 from ui.selfeval_model import NAME, IndicatorModel, IndicatorView, findings_tooltip
-from ui.session import ReportSession
 from ui.table_model import SEVERITY_COLOURS, worst
 
 HEADER_FIELDS = {"整体": ("单位名称", "基本支出总额", "项目支出总额"), "项目": ("项目名称", "主管部门", "实施单位")}
@@ -91,7 +91,7 @@ class SelfEvalEditor(QWidget):
 
     status = Signal(str)  # a message for the window's status bar
 
-    def __init__(self, session: ReportSession, index: int, parent=None):
+    def __init__(self, session: OpenReport, index: int, parent=None):
         super().__init__(parent)
         self.session, self.index = session, index
         self.model = IndicatorModel(session, index, self)
@@ -165,8 +165,7 @@ class SelfEvalEditor(QWidget):
         self._unsaved: set[QWidget] = set()  # entries whose text could not be written: refresh leaves them
         self._add_header_fields(HEADER_FIELDS.get(kind, ()))
         self.model.refused.connect(lambda message: self._tell(message, refused=True))
-        session.selfeval_changed.connect(self.refresh)
-        session.changed.connect(self._recolour)
+        session.changed.connect(self._on_change)
         self.refresh()
 
     # -- building
@@ -209,7 +208,7 @@ class SelfEvalEditor(QWidget):
             return
         self._add_header_fields(())
         kind = "部门（单位）整体支出" if evaluation.kind == "整体" else "项目支出"
-        self.title.setText(f"{self.session.report.year}年度{kind}绩效自评表　{evaluation.name}")
+        self.title.setText(f"{self.session.info.year}年度{kind}绩效自评表　{evaluation.name}")
         for field in self.fields:
             if field not in self._unsaved and not (field.hasFocus() and field.isModified()):
                 field.setText(field.stored(table))
@@ -251,6 +250,12 @@ class SelfEvalEditor(QWidget):
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button, self.adopt_button):
             button.setEnabled(not read_only)
         self._recolour()
+
+    def _on_change(self, changes) -> None:
+        if self.model.table_index in changes.selfeval or changes.selfeval_list:
+            self.refresh()
+        elif changes.findings_changed:
+            self._recolour()
 
     def _recolour(self, _change=None) -> None:
         widgets = [*self.fields, self.reason, self.measures]
@@ -376,14 +381,12 @@ def preview(path: str, index: int | None = None) -> int:
     from PySide6.QtGui import QShortcut
     from PySide6.QtWidgets import QApplication
 
-    from core.reportfile import read_report
-    from db import repository
-    from db.database import Database
+    from app.context import AppContext
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as folder:
-        db = Database.open(Path(folder) / "preview.sqlite")
-        session = ReportSession(db, repository.import_report(db, read_report(path)[0]))
+        context = AppContext.open(Path(folder) / "preview.sqlite")
+        session = OpenReport(context.open_session(context.import_file(path).report_id))
         tables = session.checker.selfeval
         if index is None:
             index = next((n for n, t in enumerate(tables) if t.get("kind") == "项目"), 0)
@@ -394,7 +397,7 @@ def preview(path: str, index: int | None = None) -> int:
         editor.resize(1280, 860)
         editor.show()
         code = app.exec()
-        db.close()
+        context.close()
     return code
 
 

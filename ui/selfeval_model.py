@@ -10,6 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLineEdit, QStyledItemDelegate, QTableView
 
+from app.changes import OpChanges
+from app.errors import OperationFailed
 from core.findings import SEVERITY_NAMES
 from core.selfeval import (
     BAND_NAMES,
@@ -36,8 +38,7 @@ from core.selfeval_edit import (
     put_value,
     walk_indicators,
 )
-from db.database import DatabaseError
-from ui.session import ReportSession
+from ui.open_report import OpenReport
 from ui.table_model import SEVERITY_COLOURS, worst
 
 COLUMNS = tuple("年度目标 一级指标 二级指标 三级指标（指标名称） 权重/分值 目标值 实际完成值 得分 建议得分".split())
@@ -69,7 +70,7 @@ def suggestion_note(indicator: Indicator) -> str:
     return f"定性指标，属“{BAND_NAMES[band[0]]}”一档：得分应在 {low} 至 {high} 之间"
 
 
-def findings_tooltip(session: ReportSession, address: str | None) -> str | None:
+def findings_tooltip(session: OpenReport, address: str | None) -> str | None:
     """The findings on a cell (with their explanations), for its tooltip."""
     explained = session.explanations
     lines = [
@@ -96,14 +97,13 @@ class IndicatorModel(QAbstractTableModel):
     refused = Signal(str)
     moved = Signal(int, int)  # the row and column the cursor should follow after a move
 
-    def __init__(self, session: ReportSession, table_index: int, parent=None):
+    def __init__(self, session: OpenReport, table_index: int, parent=None):
         super().__init__(parent)
         self.session, self.table_index = session, table_index
         #: Whether the last edit failed to be written (its editor then stays open with the typed text).
         self.write_failed = False
         self.rows, self.evaluation = self._read()
-        session.selfeval_changed.connect(self.reload)
-        session.changed.connect(self._recolour)
+        session.changed.connect(self._on_change)
 
     def table(self) -> dict:
         tables = self.session.checker.selfeval
@@ -129,6 +129,16 @@ class IndicatorModel(QAbstractTableModel):
             self.beginResetModel()
             self.rows, self.evaluation = rows, evaluation
             self.endResetModel()
+
+    def _on_change(self, changes: OpChanges) -> None:
+        """This table's content changed: read it again; its findings changed: recolour."""
+        if self.table_index in changes.selfeval or changes.selfeval_list:
+            self.reload()
+        elif any(f.table == self.table_name() for f in changes.audit.appeared + changes.audit.disappeared):
+            self._recolour()
+
+    def table_name(self) -> str:
+        return self.evaluation.table if self.evaluation else ""
 
     def _recolour(self, _change=None) -> None:
         if self.rows:
@@ -259,8 +269,9 @@ class IndicatorModel(QAbstractTableModel):
                 "报表已锁定，不能修改；如需修改请先解除锁定" if self.session.locked else "该自评表已不存在"
             )
             return None
-        tables = copy.deepcopy(self.session.checker.selfeval)
-        table = tables[self.table_index]
+        # Only this table is copied and changed: the others stay the very objects the session holds.
+        tables = list(self.session.checker.selfeval)
+        table = tables[self.table_index] = copy.deepcopy(tables[self.table_index])
         keeper = PointsKeeper(table)
         result = change(table)
         keeper.apply(table)
@@ -272,7 +283,7 @@ class IndicatorModel(QAbstractTableModel):
         except SelfEvalError as exc:
             self.refused.emit(str(exc))
             return None
-        except DatabaseError as exc:  # nothing saved or changed; the window's banner says so too
+        except OperationFailed as exc:  # nothing saved or changed; the window's banner says so too
             self.write_failed = True
             self.refused.emit(f"{str(exc).rstrip('。')}。输入的内容仍保留，可重试")
             return None

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from core.audit import Change
+from app.changes import OpChanges
+from app.errors import OperationFailed
 from core.catalogue import load_catalogue
 from core.findings import SEVERITY_NAMES, value_text
 from core.money import AmountError, format_amount, parse_amount
-from db.database import DatabaseError
-from ui.grid import AMOUNT, NAME, NEW_CODE, Grid, build_grid
-from ui.session import ReportSession
+from ui.grid import AMOUNT, NAME, NEW_CODE, Grid, GridCell, build_grid
+from ui.open_report import OpenReport
 
 SEVERITY_COLOURS = {"error": QColor("#f4b4b4"), "warning": QColor("#ffd98a"), "rounding": QColor("#e2ecf9")}
 _RANK = {"error": 0, "warning": 1, "rounding": 2}
@@ -31,26 +32,27 @@ class TableModel(QAbstractTableModel):
     #: Said when a write failed: the window's banner says why, this says what became of the input.
     KEPT = "未保存，输入的内容仍在编辑框中：按回车重试，按 Esc 放弃"
 
-    def __init__(self, session: ReportSession, table_id: str, parent=None):
+    def __init__(self, session: OpenReport, table_id: str, parent=None):
         super().__init__(parent)
         self.session = session
         self.table = session.templates.table(table_id)
         self.hide_empty = False
         #: Whether the last setData failed to write (the editor then stays open with the typed text).
         self.write_failed = False
-        self._rebuild()
+        self.grid = self._layout()
+        self._index_positions()
         session.changed.connect(self._on_change)
-        session.rows_changed.connect(self._on_rows_changed)
 
     # -- layout -------------------------------------------------------------------------------
 
-    def _rebuild(self) -> None:
+    def _layout(self) -> Grid:
         rows = set(self.session.checker.present.get(self.table.id, set()))
-        self.grid: Grid = build_grid(
-            self.table, rows, self.session.checker.row_name, editable_rows=not self.session.locked
-        )
+        grid = build_grid(self.table, rows, self.session.checker.row_name, editable_rows=not self.session.locked)
         if self.hide_empty and self.table.kind == "classification":
-            self.grid.body = [r for r in self.grid.body if self._has_figures(r)]
+            grid.body = [r for r in grid.body if self._has_figures(r)]
+        return grid
+
+    def _index_positions(self) -> None:
         self._positions: dict[str, list[tuple[int, int]]] = {}
         for r, row in enumerate(self.grid.body):
             for c, cell in enumerate(row):
@@ -64,20 +66,40 @@ class TableModel(QAbstractTableModel):
         ) or any(cell.address and cell.address.split(":")[1] == self.table.total_row for cell in row)
 
     def set_hide_empty(self, hide: bool) -> None:
-        self.beginResetModel()
         self.hide_empty = hide
-        self._rebuild()
-        self.endResetModel()
+        self._relayout()
 
-    def _on_rows_changed(self, table_id: str) -> None:
-        if table_id == self.table.id and self.table.kind == "classification":
+    def _relayout(self) -> None:
+        """Rows came or went: insert and remove exactly those rows (the rest keep their place and selection)."""
+        new = self._layout()
+        if self.table.catalogue == "economic" or new.columns != self.grid.columns:
+            # 公开06 prints its codes in side-by-side panels: a new code shifts cells across rows.
             self.beginResetModel()
-            self._rebuild()
+            self.grid = new
+            self._index_positions()
             self.endResetModel()
+            return
+        old_keys, new_keys = [_row_identity(r) for r in self.grid.body], [_row_identity(r) for r in new.body]
+        body = self.grid.body
+        # From the end backwards, so that the positions of the blocks still to do stay valid.
+        for tag, i1, i2, j1, j2 in reversed(SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes()):
+            if tag in ("delete", "replace"):
+                self.beginRemoveRows(QModelIndex(), i1, i2 - 1)
+                del body[i1:i2]
+                self.endRemoveRows()
+            if tag in ("insert", "replace"):
+                self.beginInsertRows(QModelIndex(), i1, i1 + j2 - j1 - 1)
+                body[i1:i1] = new.body[j1:j2]
+                self.endInsertRows()
+        self._index_positions()
 
-    def _on_change(self, change: Change) -> None:
-        keys = set(change.cells)
-        for finding in change.appeared + change.disappeared:
+    def _on_change(self, changes: OpChanges) -> None:
+        if self.table.id in changes.rows_changed and self.table.kind == "classification":
+            self._relayout()
+        elif self.hide_empty and any(a.startswith(self.table.id + ":") for a in changes.cells):
+            self._relayout()  # a row filled or emptied comes into or goes out of view
+        keys = set(changes.cells) | set(changes.labels)
+        for finding in changes.audit.appeared + changes.audit.disappeared:
             keys.update(finding.cells)
         for key in keys:
             for r, c in self._positions.get(key, ()):
@@ -194,7 +216,7 @@ class TableModel(QAbstractTableModel):
                 return True
             if cell.kind == NEW_CODE:
                 return self.add_row(text, index)
-        except DatabaseError:  # the session has told the window why; nothing was changed
+        except OperationFailed:  # the session has told the window why; nothing was changed
             self.write_failed = True
             self.refused.emit(self.KEPT, index)
         return False
@@ -217,3 +239,15 @@ class TableModel(QAbstractTableModel):
         name = load_catalogue(self.table.catalogue).get(code)
         self.session.rename_row(self.table.id, code, name or code)
         return True
+
+
+def _row_identity(row: list[GridCell]) -> str:
+    """What a body row shows, as a key: the row it belongs to, or its printed text."""
+    for cell in row:
+        if cell.row_key:
+            return cell.row_key
+        if cell.address:
+            return cell.address.rsplit(":", 1)[0]
+        if cell.kind == NEW_CODE:
+            return "\0new"
+    return "\0" + "|".join(cell.text for cell in row)

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import OperationFailed
 from core.catalogue import load_catalogue
 from core.money import AmountError, parse_amount
-from db.database import DatabaseError
 from ui.grid import AMOUNT, NAME, NEW_CODE
-from ui.session import ReportSession
+from ui.open_report import OpenReport
 from ui.table_model import TableModel
 
 ROW_HEIGHT = 24
@@ -222,7 +222,7 @@ class BodyView(QTableView):
             return False
         try:
             model.session.edit(edits, f"粘贴 {len(edits)} 个单元格", source="paste")
-        except DatabaseError:  # the window shows why; nothing of the block was saved
+        except OperationFailed:  # the window shows why; nothing of the block was saved
             self._refused("粘贴未保存，数据库未作改动；复制的内容仍在剪贴板中，可再次粘贴", current)
             return False
         self.status.emit(f"已粘贴 {len(edits)} 个单元格")
@@ -237,7 +237,7 @@ class BodyView(QTableView):
         if edits:
             try:
                 model.session.edit(edits, f"清除 {len(edits)} 个单元格")
-            except DatabaseError:
+            except OperationFailed:
                 self._refused("清除未保存，数据库未作改动", self.currentIndex())
 
     def select_cells(self, addresses) -> bool:
@@ -259,12 +259,12 @@ class BodyView(QTableView):
 class TableView(QWidget):
     """Title, 表号 and 单位 line, the printed header, and the body."""
 
-    def __init__(self, session: ReportSession, table_id: str, parent=None):
+    def __init__(self, session: OpenReport, table_id: str, parent=None):
         super().__init__(parent)
         self.session = session
         self.model = TableModel(session, table_id, self)
         table = self.model.table
-        title = QLabel(f"{session.report.year}年度{table.title}")
+        title = QLabel(f"{session.info.year}年度{table.title}")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = title.font()
         font.setPointSize(font.pointSize() + 4)
@@ -274,7 +274,7 @@ class TableView(QWidget):
         number.setAlignment(Qt.AlignmentFlag.AlignRight)
         who = session.info.unit_kind  # printed as 部门： or 单位：
         unit_line = QHBoxLayout()
-        unit_line.addWidget(QLabel(f"{who}：{session.report.unit_name}"))
+        unit_line.addWidget(QLabel(f"{who}：{session.info.unit_name}"))
         unit_line.addStretch(1)
         self.unit_label = QLabel()
         unit_line.addWidget(self.unit_label)
