@@ -35,6 +35,8 @@ class Step:
     labels_before: Mapping[str, str | None] = field(default_factory=dict)
     labels_after: Mapping[str, str | None] = field(default_factory=dict)
     removed_row: tuple[str, str] | None = None
+    #: Classification rows the operation brought into their tables: undoing takes them out again.
+    added_rows: tuple[tuple[str, str], ...] = ()
     selfeval_before: tuple[dict[str, Any], ...] | None = None
     selfeval_after: tuple[dict[str, Any], ...] | None = None
 
@@ -131,7 +133,8 @@ class ReportSession:
             return NOTHING_DONE
         before = {a: before[a] for a in changed}
         changes = self._apply(changed, {}, source)
-        return Outcome(changes, Step(text, MappingProxyType(before), MappingProxyType(changed)))
+        step = Step(text, MappingProxyType(before), MappingProxyType(changed), added_rows=tuple(changes.rows_added))
+        return Outcome(changes, step)
 
     def rename_row(self, table: str, row: str, label: str | None) -> Outcome:
         key = f"{table}:{row}"
@@ -140,7 +143,8 @@ class ReportSession:
         if before == after:
             return NOTHING_DONE
         changes = self._apply({}, after, "typed")
-        return Outcome(changes, Step(f"修改 {key} 名称", labels_before=before, labels_after=after))
+        step = Step(f"修改 {key} 名称", labels_before=before, labels_after=after, added_rows=tuple(changes.rows_added))
+        return Outcome(changes, step)
 
     def remove_row(self, table: str, row: str) -> Outcome:
         """Clear a classification row's figures and name and take it out of its table."""
@@ -149,7 +153,7 @@ class ReportSession:
         values_before = {f"{key}:{c}": self.value(f"{key}:{c}") for c in columns}
         labels_before = {key: self.checker.labels.get(key)}
         values_after, labels_after = dict.fromkeys(values_before), dict.fromkeys(labels_before)
-        changes = self._apply(values_after, labels_after, "typed", remove=(table, row))
+        changes = self._apply(values_after, labels_after, "typed", remove=((table, row),))
         step = Step(f"删除行 {row}", values_before, values_after, labels_before, labels_after, (table, row))
         return Outcome(changes, step)
 
@@ -189,12 +193,13 @@ class ReportSession:
     def undo(self, step: Step) -> OpChanges:
         if step.selfeval_before is not None:
             return self._apply_selfeval(list(step.selfeval_before), "undo")
-        return self._apply(dict(step.values_before), dict(step.labels_before), "undo")
+        return self._apply(dict(step.values_before), dict(step.labels_before), "undo", remove=step.added_rows)
 
     def redo(self, step: Step) -> OpChanges:
         if step.selfeval_after is not None:
             return self._apply_selfeval(list(step.selfeval_after), "redo")
-        return self._apply(dict(step.values_after), dict(step.labels_after), "redo", remove=step.removed_row)
+        removed = (step.removed_row,) if step.removed_row else ()
+        return self._apply(dict(step.values_after), dict(step.labels_after), "redo", remove=removed)
 
     # -- 说明 and status -------------------------------------------------------------------------
 
@@ -272,18 +277,19 @@ class ReportSession:
         values: dict[str, int | None],
         labels: dict[str, str | None],
         source: str,
-        remove: tuple[str, str] | None = None,
+        remove: tuple[tuple[str, str], ...] = (),
     ) -> OpChanges:
         with failing_as_operation():
             repository.set_cells(self.db, self.report_id, values.items(), source, labels=labels)
         checker = self.checker
-        rows_before = {t: set(checker.present.get(t, ())) for t in {a.split(":")[0] for a in [*values, *labels]}}
+        tables = {a.split(":")[0] for a in [*values, *labels]} | {table for table, _ in remove}
+        rows_before = {t: set(checker.present.get(t, ())) for t in tables}
         changes = [checker.set(a, v) for a, v in values.items()]
         for key, label in labels.items():
             table, row = key.split(":")
             changes.append(checker.set_label(table, row, label))
-        if remove:
-            changes.append(checker.remove_row(*remove))
+        for table, row in remove:
+            changes.append(checker.remove_row(table, row))
         audit = compose(changes)
         self._index(audit)
         added, removed = set(), set()
