@@ -31,6 +31,8 @@ _LEFTOVER = re.compile(
 )
 _ITEM_PATH = re.compile(r"([^（()）。；，：\d]+?)[（(]类[)）]\s*([^（()）。；，：\d]+?)[（(]款[)）]\s*([^（()）。；，：\d]+?)[（(]项[)）]")
 _COMPARE_WORDS = re.compile(r"决算数(?:比[^，。；]*?预算数?)?(大于|小于|等于|超过|低于|与[^，。；]*?预算数?基本持平|与[^，。；]*?预算数?持平)")
+_BUDGET_ROLE = re.compile(r"(?<!一般公共)预算数?(?:为|是)?$")
+_BUDGET_BASE = re.compile(r"[比较]\S*?预算")
 _VALUE_ROLE = re.compile(r"(?:决算数?|支出)(?:为|是)?$")
 _NONE_FUND = re.compile(r"无政府性基金预算财政拨款(?:收入)?(?:和|及)?(?:支出)?")
 _NONE_CAPITAL = re.compile(r"无国有资本经营预算财政拨款(?:收入)?(?:和|及)?(?:支出)?")
@@ -129,10 +131,10 @@ class _Walker:
             if token.kind == "count":
                 continue
             if token.kind == "amount":
-                if _CHANGE.search(head) and not re.search(r"预算数?为", head):
+                if _CHANGE.search(head) and not _BUDGET_ROLE.search(head):
                     change = self._change_amount(sentence, token, head, current, budget, key)
                     continue
-                if "预算" in head and "完成" not in head:
+                if _BUDGET_ROLE.search(head):
                     budget = (token, int(token.value))
                     if current and current[0].sangong:
                         fig = self.figures.sangong(current[0].sangong, budget=True)
@@ -267,7 +269,7 @@ class _Walker:
         if this is None:
             return _Change(token, None, None, sign, None, False)
         stated = int(token.value)
-        if "预算" in head:
+        if _BUDGET_BASE.search(head):
             if subject and subject.sangong:
                 base = self.figures.sangong(subject.sangong, budget=True)
                 return self._check_change(sentence, token, this, base, sign, key, "预算数")

@@ -10,8 +10,9 @@ from core.money import FEN_PER_WAN, format_amount
 from core.narrative.statements import Token, amount_precision_fen, round_half_up
 
 TABLE = "情况说明"
-#: Half a 分-rounded 0.01 万元 per figure added: the same allowance as the tables' own 尾差.
-TAIL_FEN = FEN_PER_WAN // 200
+#: 0.01 万元 per figure: published tables disagree among themselves by that much (尾差), and a text
+#: that copies the other table's figure is not wrong by more.
+TAIL_FEN = FEN_PER_WAN // 100
 
 
 @dataclass(frozen=True)
