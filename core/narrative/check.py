@@ -29,8 +29,12 @@ _LEFTOVER = re.compile(
     r"增加减少|减少增加|增长[（(]下降[)）]|下降[（(]增长[)）]|增加[（(]减少[)）]|减少[（(]增加[)）]"
     r"|增长（减少）|增加/减少|增长/下降|XX|××|＊＊"
 )
-_ITEM_PATH = re.compile(r"([^（()）。；，：\d]+?)[（(]类[)）]\s*([^（()）。；，：\d]+?)[（(]款[)）]\s*([^（()）。；，：\d]+?)[（(]项[)）]")
-_COMPARE_WORDS = re.compile(r"决算数(?:比[^，。；]*?预算数?)?(大于|小于|等于|超过|低于|与[^，。；]*?预算数?基本持平|与[^，。；]*?预算数?持平)")
+_ITEM_PATH = re.compile(
+    r"([^（()）。；，：\d]+?)[（(]类[)）]\s*([^（()）。；，：\d]+?)[（(]款[)）]\s*([^（()）。；，：\d]+?)[（(]项[)）]"
+)
+_COMPARE_WORDS = re.compile(
+    r"决算数(?:比[^，。；]*?预算数?)?(大于|小于|等于|超过|低于|与[^，。；]*?预算数?基本持平|与[^，。；]*?预算数?持平)"
+)
 _BUDGET_ROLE = re.compile(r"(?<!一般公共)预算数?(?:为|是)?$")
 _BUDGET_BASE = re.compile(r"[比较]\S*?预算")
 _VALUE_ROLE = re.compile(r"(?:决算数?|支出)(?:为|是)?$")
@@ -81,7 +85,9 @@ class _Change:
 class _Walker:
     """Goes through one section's sentences, tying each figure to the subject named before it."""
 
-    def __init__(self, section: Section, figures: Figures, before: Figures | None, extra: dict | None, sink: FindingSink):
+    def __init__(
+        self, section: Section, figures: Figures, before: Figures | None, extra: dict | None, sink: FindingSink
+    ):
         self.section, self.figures, self.before, self.extra, self.sink = section, figures, before, extra, sink
         self.topic = section.topic or ""
         self.label = section.label
@@ -94,8 +100,12 @@ class _Walker:
         text = self.section.text
         for match in _LEFTOVER.finditer(text):
             self.sink.add(
-                "情况说明.模板遗留", "warning", self.label, _around(text, match.start()),
-                f"中有模板遗留文字“{match.group(0)}”，应改为实际情况", anchor=str(match.start()),
+                "情况说明.模板遗留",
+                "warning",
+                self.label,
+                _around(text, match.start()),
+                f"中有模板遗留文字“{match.group(0)}”，应改为实际情况",
+                anchor=str(match.start()),
             )
         self._absent_tables(text)
         items = list(_ITEM_PATH.finditer(text)) if self.topic.startswith("一般公共预算") else []
@@ -171,7 +181,9 @@ class _Walker:
         if code is not None:
             return Subject(re.compile("$^"), f"05.{code}", lambda f, c=code: f.row("公开05", c, 1))
         if self.topic in ("一般公共预算具体", "一般公共预算"):
-            held = [c for c in self.figures.codes("公开05") if len(c) > 3 and self.figures.report.cells.get(f"公开05:{c}:3")]
+            held = [
+                c for c in self.figures.codes("公开05") if len(c) > 3 and self.figures.report.cells.get(f"公开05:{c}:3")
+            ]
             named = [c for c in held if _bare(self.figures.row_name("公开05", c)) == _bare(name)]
             if len(named) == 1:
                 code = named[0]
@@ -188,9 +200,15 @@ class _Walker:
             return True
         note = f"（{verdict.note}）" if verdict.note else ""
         self.sink.add(
-            "情况说明.金额", verdict.severity, self.label, sentence.text,
+            "情况说明.金额",
+            verdict.severity,
+            self.label,
+            sentence.text,
             f"写作 {token.text}，{fig.name}{what}为 {amount_words(fig.value, self.sink.unit)}{note}",
-            expected=fig.value, actual=int(token.value), cells=fig.cells, anchor=str(key),
+            expected=fig.value,
+            actual=int(token.value),
+            cells=fig.cells,
+            anchor=str(key),
         )
         return verdict.severity != "error"
 
@@ -219,13 +237,20 @@ class _Walker:
         if verdict.severity:
             part = fig.name if fig is not None else f"所写的 {last[0].text}"
             self.sink.add(
-                "情况说明.占比", verdict.severity, self.label, sentence.text,
+                "情况说明.占比",
+                verdict.severity,
+                self.label,
+                sentence.text,
                 f"写作占 {token.text}，按{part}占{denominator.name}计算为 {percent_text(share)}",
-                expected=share, actual=Decimal(token.value), cells=(fig.cells if fig else ()) + denominator.cells,
+                expected=share,
+                actual=Decimal(token.value),
+                cells=(fig.cells if fig else ()) + denominator.cells,
                 anchor=str(key),
             )
 
-    def _completion(self, sentence: Sentence, token: Token, current: tuple | None, budget: tuple | None, key: int) -> None:
+    def _completion(
+        self, sentence: Sentence, token: Token, current: tuple | None, budget: tuple | None, key: int
+    ) -> None:
         if current is None:
             return
         subject, actual = current
@@ -248,16 +273,27 @@ class _Walker:
             # A rate over a budget only the text states cannot say which of the two is wrong.
             severity = verdict.severity if subject.sangong or verdict.severity == "rounding" else "warning"
             self.sink.add(
-                "情况说明.完成预算", severity, self.label, sentence.text,
+                "情况说明.完成预算",
+                severity,
+                self.label,
+                sentence.text,
                 f"写作完成预算的 {token.text}，按{actual.name} {amount_words(actual.value, self.sink.unit)}"
                 f"与{source} {amount_words(base_value, self.sink.unit)}计算为 {percent_text(rate)}",
-                expected=rate, actual=Decimal(token.value), cells=cells, anchor=str(key),
+                expected=rate,
+                actual=Decimal(token.value),
+                cells=cells,
+                anchor=str(key),
             )
 
     def _zero_base(self, sentence: Sentence, token: Token, base: str, key: int) -> None:
         self.sink.add(
-            "情况说明.零基数", "warning", self.label, sentence.text,
-            f"写作 {token.text}，但{base}为零，比率无从计算", actual=Decimal(token.value), anchor=str(key),
+            "情况说明.零基数",
+            "warning",
+            self.label,
+            sentence.text,
+            f"写作 {token.text}，但{base}为零，比率无从计算",
+            actual=Decimal(token.value),
+            anchor=str(key),
         )
 
     # -- 比上年 and 比预算 changes -------------------------------------------------------------
@@ -294,18 +330,30 @@ class _Walker:
         if actual_change * sign < 0 or (actual_change == 0 and stated):
             word = "持平" if actual_change == 0 else ("增加" if actual_change > 0 else "减少")
             self.sink.add(
-                "情况说明.增减", "error", self.label, sentence.text,
+                "情况说明.增减",
+                "error",
+                self.label,
+                sentence.text,
                 f"写作{'增加' if sign > 0 else '减少'} {token.text}，但{this.name}比{what}{word}"
                 f" {amount_words(abs(actual_change), self.sink.unit)}",
-                expected=actual_change, actual=sign * stated, cells=cells, anchor=str(key),
+                expected=actual_change,
+                actual=sign * stated,
+                cells=cells,
+                anchor=str(key),
             )
         else:
             verdict = amount_verdict(token, abs(actual_change), this.terms + base.terms)
             if verdict.severity:
                 self.sink.add(
-                    "情况说明.增减", verdict.severity, self.label, sentence.text,
+                    "情况说明.增减",
+                    verdict.severity,
+                    self.label,
+                    sentence.text,
                     f"写作增减 {token.text}，按{this.name}与{what}计算为 {amount_words(abs(actual_change), self.sink.unit)}",
-                    expected=abs(actual_change), actual=stated, cells=cells, anchor=str(key),
+                    expected=abs(actual_change),
+                    actual=stated,
+                    cells=cells,
+                    anchor=str(key),
                 )
         return _Change(token, None, this, sign, base.value, True)
 
@@ -336,8 +384,14 @@ class _Walker:
             )
             severity = "rounding" if verdict.severity == "rounding" else "warning"
         self.sink.add(
-            "情况说明.增减率", severity, self.label, sentence.text, message,
-            expected=rate, actual=Decimal(token.value), anchor=str(key),
+            "情况说明.增减率",
+            severity,
+            self.label,
+            sentence.text,
+            message,
+            expected=rate,
+            actual=Decimal(token.value),
+            anchor=str(key),
         )
 
     # -- 类/款/项 paragraphs --------------------------------------------------------------------
@@ -377,10 +431,16 @@ class _Walker:
         if relation == said or (said == 0 and "基本持平" in word and abs(fig.value - budget) * 100 <= max(budget, 1)):
             return
         self.sink.add(
-            "情况说明.比较", "error", self.label, sentence.text,
+            "情况说明.比较",
+            "error",
+            self.label,
+            sentence.text,
             f"写作决算数{word}年初预算数，但{fig.name} {amount_words(fig.value, self.sink.unit)}"
             f"，所写年初预算 {amount_words(budget, self.sink.unit)}",
-            expected=budget, actual=fig.value, cells=fig.cells, anchor=f"比较{key}",
+            expected=budget,
+            actual=fig.value,
+            cells=fig.cells,
+            anchor=f"比较{key}",
         )
 
     # -- tables said to be empty, and item lists ------------------------------------------------
@@ -393,8 +453,12 @@ class _Walker:
             if self.figures.has(table_id):
                 table = self.figures.templates.tables[table_id]
                 self.sink.add(
-                    "情况说明.无数据", "error", self.label, _around(text, match.start()),
-                    f"说本年无此项收支，但{table.printed}{table.title}有数", cells=(f"{table_id}:合计:1",),
+                    "情况说明.无数据",
+                    "error",
+                    self.label,
+                    _around(text, match.start()),
+                    f"说本年无此项收支，但{table.printed}{table.title}有数",
+                    cells=(f"{table_id}:合计:1",),
                     anchor=table_id,
                 )
 
@@ -412,9 +476,14 @@ class _Walker:
                 self.checked += 1
                 if not self.figures.report.cells.get(f"公开06:{code}:1"):
                     self.sink.add(
-                        "情况说明.明细", "error", self.label, _around(text, match.start()),
+                        "情况说明.明细",
+                        "error",
+                        self.label,
+                        _around(text, match.start()),
                         f"列出“{name}”为{panel}的主要内容，但公开06表“{code} {name}”无数",
-                        expected=0, cells=(f"公开06:{code}:1",), anchor=f"{panel}{code}",
+                        expected=0,
+                        cells=(f"公开06:{code}:1",),
+                        anchor=f"{panel}{code}",
                     )
 
 
@@ -423,7 +492,7 @@ def _bare(name: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", "", text).replace("\"", "")
+    return re.sub(r"\s+", "", text).replace('"', "")
 
 
 def _around(text: str, position: int) -> str:

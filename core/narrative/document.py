@@ -28,7 +28,9 @@ TOPICS: tuple[tuple[str, str], ...] = (
 
 _NUMERALS = "一二三四五六七八九十"
 _HEADING = re.compile(rf"^[#*\s\-]*(?P<num>[{_NUMERALS}]{{1,3}})\s*[、.．]\s*(?P<title>[^。]{{2,40}}?)[*\s。]*$")
-_SUBHEADING = re.compile(rf"^[#*\s\-]*[（(]\s*(?P<num>[{_NUMERALS}]{{1,3}})\s*[)）]\s*(?P<title>[^。]{{2,40}}?)[*\s。]*$")
+_SUBHEADING = re.compile(
+    rf"^[#*\s\-]*[（(]\s*(?P<num>[{_NUMERALS}]{{1,3}})\s*[)）]\s*(?P<title>[^。]{{2,40}}?)[*\s。]*$"
+)
 _PAGE_NUMBER = re.compile(r"^\s*[-—]?\s*\d{1,3}\s*[-—]?\s*$")
 _CAPTION = re.compile(r"^\s*图\s*\d+\s*[:：]")
 

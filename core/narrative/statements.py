@@ -76,11 +76,9 @@ def sentences(text: str) -> list[Sentence]:
     """Sentences ending in 。 with their figures; a number across a line break was already joined."""
     result = []
     every = tokens(text)
-    start = 0
     for match in re.finditer(r"[^。]+。?", text):
         s, e = match.start(), match.end()
         result.append(Sentence(match.group(0), s, tuple(t for t in every if s <= t.start < e)))
-        start = e
     return result
 
 
