@@ -17,7 +17,7 @@ from core.narrative.compare import (
 )
 from core.narrative.document import Section, sections
 from core.narrative.extra import extra_amount
-from core.narrative.figures import Figure, Figures
+from core.narrative.figures import Figure, Figures, previous_figures
 from core.narrative.statements import Sentence, Token, sentences
 from core.narrative.vocabulary import DEFAULT_DENOMINATOR, DENOMINATORS, Subject, find_subject
 from core.report import Report
@@ -56,10 +56,8 @@ def check_narrative(
     report: Report, templates: TemplateSet, text: str, previous: Report | None = None, extra: dict | None = None
 ) -> NarrativeCheck:
     """Check every statement of the 情况说明 in `text` (a whole published document is fine)."""
-    from core.templates import load_template_set
-
     figures = Figures(report, templates)
-    before = Figures(previous, load_template_set(previous.year)) if previous is not None else None
+    before = previous_figures(previous, templates)
     result = NarrativeCheck()
     sink = FindingSink(report.amount_unit)
     for section in sections(text):
@@ -94,6 +92,7 @@ class _Walker:
         self.checked = 0
         self.used: set[int] = set()
         self.skipped = 0
+        self.stated: dict[str, int] = {}  # subject key → this year's amount as the text states it
 
     # -- the walk -------------------------------------------------------------------------------
     def run(self) -> None:
@@ -158,6 +157,7 @@ class _Walker:
                 if current is None or (found is None and not _VALUE_ROLE.search(head)):
                     last_amount = (token, int(token.value), None)
                     continue
+                self.stated[current[0].key] = int(token.value)
                 held = self._amount(sentence, token, current[1], key)
                 last_amount = (token, int(token.value), current[1], held)
             elif token.kind == "percent":
@@ -309,12 +309,16 @@ class _Walker:
             if subject and subject.sangong:
                 base = self.figures.sangong(subject.sangong, budget=True)
                 return self._check_change(sentence, token, this, base, sign, key, "预算数")
-            return _Change(token, subject, this, sign, this.value - sign * stated, False)
+            return _Change(token, subject, this, sign, self._this_year(subject, this) - sign * stated, False)
         if self.before is not None and subject is not None:
             last = self._previous(subject)
             if last is not None:
                 return self._check_change(sentence, token, this, last, sign, key, "上年决算数")
-        return _Change(token, subject, this, sign, this.value - sign * stated, False)
+        return _Change(token, subject, this, sign, self._this_year(subject, this) - sign * stated, False)
+
+    def _this_year(self, subject: Subject | None, this: Figure) -> int:
+        """This year's figure as the text states it (the base it changed from is implied by it)."""
+        return self.stated.get(subject.key, this.value) if subject is not None else this.value
 
     def _previous(self, subject: Subject) -> Figure | None:
         if subject.sangong:

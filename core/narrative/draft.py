@@ -8,10 +8,10 @@ from decimal import Decimal
 from core.money import format_amount
 from core.narrative.compare import ratio
 from core.narrative.extra import extra_amount, extra_text
-from core.narrative.figures import Figure, Figures
+from core.narrative.figures import Figure, Figures, previous_figures
 from core.narrative.statements import round_half_up
 from core.report import Report
-from core.templates import TemplateSet, load_template_set
+from core.templates import TemplateSet
 
 BLANK_MARK = "【待填写：{}】"
 
@@ -68,7 +68,7 @@ class _Writer:
     def __init__(self, report: Report, templates: TemplateSet, previous: Report | None, extra: dict | None):
         self.report, self.extra = report, extra or {}
         self.f = Figures(report, templates)
-        self.p = Figures(previous, load_template_set(previous.year)) if previous is not None else None
+        self.p = previous_figures(previous, templates)
         self.year, self.unit = report.year, report.amount_unit
         self.draft = NarrativeDraft(f"第三部分 {report.unit_name}{report.year}年度部门决算情况说明")
 

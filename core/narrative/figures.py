@@ -39,6 +39,19 @@ def _label(text: str | None) -> str:
     return _ORDINAL.sub("", text or "").strip()
 
 
+def previous_figures(previous: Report | None, current: TemplateSet) -> Figures | None:
+    """Last year's figures in last year's layout (this year's when that year has no template file)."""
+    if previous is None:
+        return None
+    from core.templates import TemplateError, load_template_set
+
+    try:
+        templates = load_template_set(previous.year)
+    except TemplateError:
+        templates = current
+    return Figures(previous, templates)
+
+
 class Figures:
     """Named figures of one report: totals of 公开01/04, rows of 公开03/05/06/07/08, columns of 公开09."""
 
