@@ -32,9 +32,9 @@ def main() -> None:
         report, templates = read_report(FIXTURES / "reports" / f"{n}.json")
         (path,) = (FIXTURES / "seed_texts").glob(f"{n}_*.txt")
         text = path.read_text(encoding="utf-8")
-        check = timed(lambda: check_narrative(report, templates, text, previous=report))
+        check = timed(lambda r=report, t=templates, x=text: check_narrative(r, t, x, previous=r))
         out = Path("/tmp") / f"bench_narrative_{n}.docx"
-        draft = timed(lambda: write_docx(draft_narrative(report, templates, previous=report), out))
+        draft = timed(lambda r=report, t=templates, o=out: write_docx(draft_narrative(r, t, previous=r), o))
         print(
             f"seed {n}: check median {check[0] * 1000:.0f} ms p95 {check[1] * 1000:.0f} ms; "
             f"draft+docx median {draft[0] * 1000:.0f} ms p95 {draft[1] * 1000:.0f} ms"

@@ -10,8 +10,8 @@ import pytest
 
 from core.narrative import check_narrative, draft_narrative
 from core.narrative.command import run_narrative
-from core.narrative.docx_writer import write_docx
 from core.narrative.document import read_document
+from core.narrative.docx_writer import write_docx
 from core.report import Report
 from core.reportfile import read_report
 
@@ -112,4 +112,6 @@ def test_checking_takes_under_a_second_and_drafting_under_two(tmp_path):
     checked = time.perf_counter() - start
     start = time.perf_counter()
     write_docx(draft_narrative(report, templates, previous=report), tmp_path / "d.docx")
-    assert (checked, time.perf_counter() - start) < (1.0, 2.0) or checked < 1.0
+    drafted = time.perf_counter() - start
+    assert checked < 1.0
+    assert drafted < 2.0
