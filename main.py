@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--unit", help="单位名称")
     summary.add_argument("--year", type=int, help="年度")
     summary.add_argument("-o", "--output", required=True, help="输出文件（.pdf）")
+    narrative = commands.add_parser("narrative", help="根据报表生成情况说明（.docx），表中没有的内容留出标记的空白")
+    narrative.add_argument("file", help="报表文件（.json）")
+    narrative.add_argument("--previous", help="上年度报表文件（.json），用于比上年增减")
+    narrative.add_argument("-o", "--output", required=True, help="输出文件（.docx）")
     return parser
 
 
@@ -49,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         from ui.summary.command import run_summary
 
         return run_summary(args.file, args.unit, args.year, args.output, lambda: open_context(args.db, writing=False))
+    if args.command == "narrative":
+        from core.narrative.command import run_narrative
+
+        return run_narrative(args.file, args.previous, args.output)
     if args.command in ("import", "export", "restore"):
         from db import commands as db_commands
 

@@ -1,0 +1,334 @@
+"""The 情况说明 drafted from the tables, in the Wuhan seeds' standard wording, with marked blanks for the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.money import format_amount
+from core.narrative.compare import ratio
+from core.narrative.extra import extra_amount, extra_text
+from core.narrative.figures import Figure, Figures, previous_figures
+from core.narrative.statements import round_half_up
+from core.report import Report
+from core.templates import TemplateSet
+
+BLANK_MARK = "【待填写：{}】"
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    blank: bool = False  # a visibly marked blank the user still has to fill
+
+
+@dataclass
+class DraftSection:
+    heading: str
+    paragraphs: list[list[Run]] = field(default_factory=list)
+    level: int = 1  # 1: 一、…; 2: （一）…
+
+
+@dataclass
+class NarrativeDraft:
+    title: str
+    sections: list[DraftSection] = field(default_factory=list)
+
+    def text(self) -> str:
+        """Plain text, as the check reads a written 情况说明."""
+        lines = [self.title]
+        for section in self.sections:
+            lines.append(section.heading)
+            lines.extend("".join(r.text for r in p) for p in section.paragraphs)
+        return "\n".join(lines) + "\n"
+
+    @property
+    def blanks(self) -> int:
+        return sum(r.blank for s in self.sections for p in s.paragraphs for r in p)
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _numeral(n: int) -> str:
+    if n <= 10:
+        return _NUMERALS[n - 1]
+    return "十" + _NUMERALS[n - 11]
+
+
+def percent(value: Decimal | None) -> str:
+    """One decimal, as the seeds print shares and rates (two for shares below 0.1 %)."""
+    if value is None:
+        return ""
+    decimals = 2 if 0 < abs(value) < Decimal("0.1") else 1
+    return f"{round_half_up(value, decimals):f}%"
+
+
+class _Writer:
+    def __init__(self, report: Report, templates: TemplateSet, previous: Report | None, extra: dict | None):
+        self.report, self.extra = report, extra or {}
+        self.f = Figures(report, templates)
+        self.p = previous_figures(previous, templates)
+        self.year, self.unit = report.year, report.amount_unit
+        self.draft = NarrativeDraft(f"第三部分 {report.unit_name}{report.year}年度部门决算情况说明")
+
+    # -- phrases ---------------------------------------------------------------------------------
+    def amount(self, fen: int) -> str:
+        return f"{format_amount(fen, self.unit)}{self.unit}"
+
+    def blank(self, what: str) -> Run:
+        return Run(BLANK_MARK.format(what), blank=True)
+
+    def share(self, part: int, whole: int) -> str:
+        return percent(ratio(part, whole)) or "0%"
+
+    def change(self, this: Figure | None, resolve, words: tuple[str, str] = ("增加", "减少")) -> list[Run]:
+        """增加/减少 X 万元，增长/下降 Y%, or 持平, from last year's report; a blank without one."""
+        if this is None:
+            return [self.blank("增减情况")]
+        before = resolve(self.p) if self.p is not None else None
+        if before is None:
+            return [self.blank(f"与上年相比的增减（未提供{self.year - 1}年度报表）")]
+        diff = this.value - before.value
+        if diff == 0:
+            return [Run("持平")]
+        up = diff > 0
+        text = f"{words[0] if up else words[1]}{self.amount(abs(diff))}"
+        rate = ratio(abs(diff), before.value)
+        if rate is not None:
+            text += f"，{'增长' if up else '下降'}{percent(rate)}"
+        return [Run(text)]
+
+    def reason(self, key: str) -> Run:
+        text = extra_text(self.extra, "原因", key)
+        return Run(text) if text else self.blank("主要原因")
+
+    def section(self, title: str, level: int = 1) -> DraftSection:
+        number = sum(1 for s in self.draft.sections if s.level == 1) + (1 if level == 1 else 0)
+        if level == 1:
+            heading = f"{_numeral(number)}、{title}"
+        else:
+            sub = 1
+            for s in reversed(self.draft.sections):
+                if s.level == 1:
+                    break
+                sub += 1
+            heading = f"（{_numeral(sub)}）{title}"
+        section = DraftSection(heading, level=level)
+        self.draft.sections.append(section)
+        return section
+
+    # -- the sections ----------------------------------------------------------------------------
+    def build(self) -> NarrativeDraft:
+        f, y, last = self.f, self.year, self.year - 1
+        total = f.grand_total()
+        s = self.section("收入支出决算总体情况说明")
+        s.paragraphs.append(
+            [Run(f"{y}年度收、支总计{self.amount(total.value)}。与{last}年度相比，收、支总计各")]
+            + self.change(total, lambda p: p.grand_total())
+            + [Run("，主要原因是"), self.reason("一"), Run("。")]
+        )
+        income = f.income_total()
+        s = self.section("收入决算情况说明")
+        runs = [Run(f"{y}年度收入合计{self.amount(income.value)}，与{last}年度相比，收入合计")]
+        runs += self.change(income, lambda p: p.income_total()) + [Run("，主要原因是"), self.reason("二"), Run("。")]
+        parts = [("财政拨款收入", f.fiscal_income())] + [
+            (name, f.line("公开01", name))
+            for name in ("上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入")
+        ]
+        held = [
+            f"{name}{self.amount(fig.value)}，占本年收入{self.share(fig.value, income.value)}"
+            for name, fig in parts
+            if fig and fig.value
+        ]
+        if held:
+            runs.append(Run("其中：" + "；".join(held) + "。"))
+        s.paragraphs.append(runs)
+        self._expense()
+        self._fiscal()
+        self._general()
+        self._basic()
+        self._empty(
+            "政府性基金预算财政拨款收入支出决算情况说明", "公开07", "本部门当年无政府性基金预算财政拨款收入支出。"
+        )
+        self._empty("国有资本经营预算财政拨款支出决算情况说明", "公开08", "本部门当年无国有资本经营预算财政拨款支出。")
+        self._sangong()
+        from core.narrative.draft_rest import other_sections
+
+        other_sections(self)
+        return self.draft
+
+    def _expense(self) -> None:
+        f, y = self.f, self.year
+        expense = f.expense_total()
+        s = self.section("支出决算情况说明")
+        runs = [Run(f"{y}年度支出合计{self.amount(expense.value)}，与{y - 1}年度相比，支出合计")]
+        runs += self.change(expense, lambda p: p.expense_total()) + [Run("，主要原因是"), self.reason("三"), Run("。")]
+        names = {2: "基本支出", 3: "项目支出", 4: "上缴上级支出", 5: "经营支出", 6: "对附属单位补助支出"}
+        held = []
+        for col, name in names.items():
+            fig = f.row("公开03", "合计", col)
+            if fig.value:
+                held.append(f"{name}{self.amount(fig.value)}，占本年支出{self.share(fig.value, expense.value)}")
+        if held:
+            runs.append(Run("其中：" + "；".join(held) + "。"))
+        s.paragraphs.append(runs)
+
+    def _fiscal(self) -> None:
+        f, y = self.f, self.year
+        total = f.grand_total("公开04")
+        s = self.section("财政拨款收入支出决算总体情况说明")
+        s.paragraphs.append(
+            [Run(f"{y}年度财政拨款收、支总计{self.amount(total.value)}。与{y - 1}年度相比，财政拨款收、支总计各")]
+            + self.change(total, lambda p: p.grand_total("公开04"))
+            + [Run("。主要原因是"), self.reason("四"), Run("。")]
+        )
+        for label in ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"):
+            fig = f.line("公开04", label)
+            if fig is None or not fig.value:
+                continue
+            runs = [Run(f"{y}年度财政拨款收入中，{label}收入{self.amount(fig.value)}，比{y - 1}年度决算数")]
+            runs += self.change(fig, lambda p, lb=label: p.line("公开04", lb), words=("增加", "减少"))
+            runs += [Run("。")]
+            s.paragraphs.append(runs)
+
+    def _general(self) -> None:
+        f, y = self.f, self.year
+        spent = f.row("公开05", "合计", 1)
+        self.section("一般公共预算财政拨款支出决算情况说明")
+        s = self.section("一般公共预算财政拨款支出决算总体情况", level=2)
+        s.paragraphs.append(
+            [
+                Run(
+                    f"{y}年度一般公共预算财政拨款支出{self.amount(spent.value)}，占本年支出合计的"
+                    f"{self.share(spent.value, f.expense_total().value)}。与{y - 1}年度相比，一般公共预算财政拨款支出"
+                )
+            ]
+            + self.change(spent, lambda p: p.row("公开05", "合计", 1))
+            + [Run("。主要原因是"), self.reason("五(一)"), Run("。")]
+        )
+        s = self.section("一般公共预算财政拨款支出决算结构情况", level=2)
+        s.paragraphs.append([Run(f"{y}年度一般公共预算财政拨款支出{self.amount(spent.value)}，主要用于以下方面：")])
+        for n, code in enumerate(f.codes("公开05", level=0), start=1):
+            fig = f.row("公开05", code, 1)
+            s.paragraphs.append(
+                [
+                    Run(
+                        f"{n}.{f.row_name('公开05', code)}（类）{self.amount(fig.value)}，占{self.share(fig.value, spent.value)}。主要是用于"
+                    ),
+                    Run(extra_text(self.extra, "用途", code) or "", False)
+                    if extra_text(self.extra, "用途", code)
+                    else self.blank("主要用途"),
+                    Run("。"),
+                ]
+            )
+        s = self.section("一般公共预算财政拨款支出决算具体情况", level=2)
+        budget = extra_amount(self.extra, "年初预算", "合计", unit=self.unit)
+        runs = [Run(f"{y}年度一般公共预算财政拨款支出年初预算为")]
+        if budget is None:
+            runs += [
+                self.blank("年初预算数"),
+                Run(f"{self.unit}，支出决算为{self.amount(spent.value)}，完成年初预算的"),
+                self.blank("完成率"),
+            ]
+        else:
+            runs += [
+                Run(
+                    f"{self.amount(budget)}，支出决算为{self.amount(spent.value)}，完成年初预算的{percent(ratio(spent.value, budget)) or '—'}"
+                )
+            ]
+        runs.append(
+            Run(
+                f"。其中：基本支出{self.amount(f.row('公开05', '合计', 2).value)}，"
+                f"项目支出{self.amount(f.row('公开05', '合计', 3).value)}。"
+            )
+        )
+        s.paragraphs.append(runs)
+        s.paragraphs.append([Run("一般公共预算财政拨款支出按支出功能分类，具体情况为：")])
+        for n, code in enumerate(f.codes("公开05", level=2), start=1):
+            s.paragraphs.append(self._item(n, code))
+
+    def _item(self, n: int, code: str) -> list[Run]:
+        f = self.f
+        path = "".join(f"{f.row_name('公开05', code[:k])}（{w}）" for k, w in ((3, "类"), (5, "款"), (7, "项")))
+        fig = f.row("公开05", code, 1)
+        budget = extra_amount(self.extra, "年初预算", code, unit=self.unit)
+        runs = [Run(f"{n}.{path}。")]
+        if budget is None:
+            return runs + [
+                Run("年初预算为"),
+                self.blank("年初预算数"),
+                Run(f"{self.unit}，支出决算为{self.amount(fig.value)}，完成年初预算的"),
+                self.blank("完成率"),
+                Run("。"),
+            ]
+        if budget == 0:
+            runs.append(
+                Run(f"年初无预算安排，支出决算为{self.amount(fig.value)}，支出决算数大于年初预算数的主要原因：")
+            )
+            return runs + [self.reason(f"五(三):{code}"), Run("。")]
+        runs.append(
+            Run(
+                f"年初预算为{self.amount(budget)}，支出决算为{self.amount(fig.value)}，完成年初预算的{percent(ratio(fig.value, budget))}"
+            )
+        )
+        if fig.value == budget:
+            return runs + [Run("，支出决算数等于年初预算数。")]
+        word = "大于" if fig.value > budget else "小于"
+        return runs + [Run(f"，支出决算数{word}年初预算数的主要原因："), self.reason(f"五(三):{code}"), Run("。")]
+
+    def _basic(self) -> None:
+        f, y = self.f, self.year
+        s = self.section("一般公共预算财政拨款基本支出决算情况说明")
+        basic = f.row("公开05", "合计", 2)
+        panels = f.basic_panels()
+        runs = [Run(f"{y}年度一般公共预算财政拨款基本支出{self.amount(basic.value)}，其中：")]
+        for title, fig in (("人员经费", f.personnel_total()), ("公用经费", f.public_total())):
+            names = [
+                f.row_name("公开06", c)
+                for c in panels.get(title, ())
+                if len(c) == 5 and f.report.cells.get(f"公开06:{c}:1")
+            ]
+            runs.append(
+                Run(f"{title}{self.amount(fig.value)}" + (f"，主要包括：{'、'.join(names)}。" if names else "。"))
+            )
+        s.paragraphs.append(runs)
+
+    def _empty(self, title: str, table_id: str, sentence: str) -> None:
+        s = self.section(title)
+        if not self.f.has(table_id):
+            s.paragraphs.append([Run(sentence)])
+            return
+        if table_id == "公开07":
+            income, spent = self.f.row(table_id, "合计", 2), self.f.row(table_id, "合计", 3)
+            s.paragraphs.append(
+                [
+                    Run(
+                        f"{self.year}年度政府性基金预算财政拨款收入{self.amount(income.value)}，"
+                        f"支出{self.amount(spent.value)}。主要原因是"
+                    ),
+                    self.reason("七"),
+                    Run("。"),
+                ]
+            )
+        else:
+            spent = self.f.row(table_id, "合计", 1)
+            s.paragraphs.append(
+                [
+                    Run(f"{self.year}年度国有资本经营预算财政拨款支出{self.amount(spent.value)}。主要用于"),
+                    self.blank("主要用途"),
+                    Run("。"),
+                ]
+            )
+
+    def _sangong(self) -> None:
+        from core.narrative.draft_rest import sangong_sections
+
+        sangong_sections(self)
+
+
+def draft_narrative(
+    report: Report, templates: TemplateSet, previous: Report | None = None, extra: dict | None = None
+) -> NarrativeDraft:
+    """The 情况说明 of `report`: every figure from its tables (and last year's), the rest marked blank."""
+    return _Writer(report, templates, previous, extra).build()
