@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import traceback
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -77,7 +76,7 @@ def load_report(path: str) -> tuple[Report, TemplateSet]:
         raise ReportFileError(f"“{Path(path).name}”的内容太大或嵌套太深，无法读取", type(exc).__name__) from None
     except Exception as exc:  # a reader's oversight must still end in a message, never a traceback
         raise ReportFileError(
-            f"“{Path(path).name}”的内容有误，无法读取", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+            f"“{Path(path).name}”的内容有误，无法读取", f"{type(exc).__name__}: {exc}"
         ) from None
 
 

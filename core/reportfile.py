@@ -246,6 +246,16 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 def write_report(report: Report, path: str | Path) -> None:
     """Write a report file (UTF-8, readable indentation) atomically."""
     path = Path(path)
+    data = report_to_dict(report)
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: kept exactly as a \\udxxx escape rather than failing
+        encoded = (json.dumps(data, ensure_ascii=True, indent=2) + "\n").encode("ascii")
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    temporary.replace(path)
+    try:
+        temporary.write_bytes(encoded)
+        temporary.replace(path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
