@@ -246,12 +246,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 def write_report(report: Report, path: str | Path) -> None:
     """Write a report file (UTF-8, readable indentation) atomically."""
     path = Path(path)
-    data = report_to_dict(report)
-    try:
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        encoded = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: kept exactly as a \\udxxx escape rather than failing
-        encoded = (json.dumps(data, ensure_ascii=True, indent=2) + "\n").encode("ascii")
+    text = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
+    # A lone surrogate (only ever inside a JSON string) is written as its \udxxx escape: exact, not a crash.
+    encoded = text.encode("utf-8", errors="backslashreplace")
     temporary = path.with_name(path.name + ".tmp")
     try:
         temporary.write_bytes(encoded)
