@@ -75,9 +75,7 @@ def load_report(path: str) -> tuple[Report, TemplateSet]:
     except (RecursionError, MemoryError) as exc:
         raise ReportFileError(f"“{Path(path).name}”的内容太大或嵌套太深，无法读取", type(exc).__name__) from None
     except Exception as exc:  # a reader's oversight must still end in a message, never a traceback
-        raise ReportFileError(
-            f"“{Path(path).name}”的内容有误，无法读取", f"{type(exc).__name__}: {exc}"
-        ) from None
+        raise ReportFileError(f"“{Path(path).name}”的内容有误，无法读取", f"{type(exc).__name__}: {exc}") from None
 
 
 def print_unreadable(exc: ReportFileError, err: TextIO) -> None:

@@ -108,7 +108,9 @@ def _check_text(text: str, path: str, source: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ReportFileError(f"{source}：{path or '键'}中有无效的字符（单独的 UTF-16 代理项 \\ud800–\\udfff）") from None
+        raise ReportFileError(
+            f"{source}：{path or '键'}中有无效的字符（单独的 UTF-16 代理项 \\ud800–\\udfff）"
+        ) from None
 
 
 def read_report(path: str | Path) -> tuple[Report, TemplateSet]:
@@ -167,7 +169,9 @@ def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, Templat
         try:
             address = str(parse_address(key, templates))
             if address in written:
-                problems.append(f"“{shorten(key)}”与“{shorten(written[address])}”是同一个单元格 {address}，不知道该用哪一个")
+                problems.append(
+                    f"“{shorten(key)}”与“{shorten(written[address])}”是同一个单元格 {address}，不知道该用哪一个"
+                )
                 continue
             written[address] = key
             if isinstance(text, _LongNumber):
@@ -189,7 +193,9 @@ def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, Templat
             continue
         row_key = f"{table}:{row}"
         if row_key in named:
-            problems.append(f"行名称的键“{shorten(key)}”与“{shorten(named[row_key])}”是同一行 {row_key}，不知道该用哪一个")
+            problems.append(
+                f"行名称的键“{shorten(key)}”与“{shorten(named[row_key])}”是同一行 {row_key}，不知道该用哪一个"
+            )
             continue
         named[row_key] = key
         if not isinstance(label, str):

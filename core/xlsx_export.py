@@ -597,7 +597,16 @@ class _Writer:
         if self.notes:  # what the workbook could not hold as the report says it
             row += 1
             ws.cell(row, 1, "导出说明").font = _BOLD
-            _merged(ws, row, 2, row, width, f"以下 {len(self.notes)} 处内容为适应 Excel 作了改动，完整内容见数据库或 .json 导出", _FONT, _LEFT)
+            _merged(
+                ws,
+                row,
+                2,
+                row,
+                width,
+                f"以下 {len(self.notes)} 处内容为适应 Excel 作了改动，完整内容见数据库或 .json 导出",
+                _FONT,
+                _LEFT,
+            )
             row += 1
             for note in self.notes:
                 _merged(ws, row, 1, row, width, note, _FONT, _LEFT)

@@ -26,8 +26,8 @@ import io
 import math
 import re
 import threading
-import weakref
 import unicodedata
+import weakref
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -45,7 +45,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from core.money import AmountError, in_range, out_of_range, parse_amount, shorten, unit_fen
 from core.report import AddressError, Report, parse_address, parse_row_key
 from core.templates import TABLE_IDS, TableTemplate, TemplateError, TemplateSet, available_years, load_template_set
-from core.xlsx_limits import MAX_TOTAL_BYTES, WorkbookTooLarge, check_archive
 from core.xlsx_export import (
     SELFEVAL_BUDGET_TITLES,
     SELFEVAL_HEAD_FIELDS,
@@ -53,6 +52,7 @@ from core.xlsx_export import (
     SELFEVAL_TITLE_SUFFIX,
     SUMMARY_SHEET,
 )
+from core.xlsx_limits import MAX_TOTAL_BYTES, WorkbookTooLarge, check_archive
 
 #: How far below its title or 表号 a table's 栏次 row may be.
 HEADER_SEARCH_ROWS = 20
@@ -327,7 +327,9 @@ def _open(path: Path):
     try:
         size = path.stat().st_size
         if size > MAX_TOTAL_BYTES:
-            raise WorkbookError(f"“{name}”有 {size / 2**20:,.0f} MB，超过工作簿的上限 {MAX_TOTAL_BYTES // 2**20} MB，未读取")
+            raise WorkbookError(
+                f"“{name}”有 {size / 2**20:,.0f} MB，超过工作簿的上限 {MAX_TOTAL_BYTES // 2**20} MB，未读取"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise WorkbookError(f"无法读取“{name}”：{exc.strerror or exc}", detail=str(exc)) from None

@@ -455,7 +455,9 @@ def add_merge(data: bytes, ref: str) -> bytes:
     text = data.decode("utf-8")
     if "<mergeCells" in text:
         return re.sub(r"<mergeCells[^>]*>", lambda m: m.group(0) + f'<mergeCell ref="{ref}"/>', text, count=1).encode()
-    return text.replace("</sheetData>", f'</sheetData><mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>').encode()
+    return text.replace(
+        "</sheetData>", f'</sheetData><mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'
+    ).encode()
 
 
 def write_rows_bomb(path: Path, uncompressed: int) -> None:
