@@ -93,7 +93,13 @@ def run_audit(path: str, as_json: bool, out: TextIO | None = None, err: TextIO |
     except ReportFileError as exc:
         print_unreadable(exc, err)
         return EXIT_UNREADABLE
-    findings = audit(templates, report)
+    try:
+        findings = audit(templates, report)
+    except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError) as exc:
+        # A figure the checks cannot compute with (e.g. a score of 1E+999999): say so, never a traceback.
+        print(f"无法审核报表“{Path(path).name}”：其中有无法计算的数值（如位数或指数过大的得分、分值）", file=err)
+        print(f"详细信息：{type(exc).__name__}: {exc}", file=err)
+        return EXIT_UNREADABLE
     summary = summarise(report, findings)
     if as_json:
         data = {"findings": [finding_to_dict(f, report.amount_unit) for f in findings], "summary": summary}
