@@ -34,7 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.catalogue import load_catalogue
 from core.findings import SEVERITIES, SEVERITY_NAMES, Finding
-from core.money import amount_text, format_amount, in_range, range_text, unit_fen
+from core.money import amount_text, format_amount, in_range, range_text, shorten, unit_fen
 from core.report import Report
 from core.templates import Panel, TableTemplate, TemplateSet
 
@@ -273,17 +273,18 @@ def export_notes(report: Report, explanations: dict[str, str], findings: Iterabl
     for key, text in explanations.items():
         check(text, f"审核发现 {rules.get(key, key)} 的情况说明")
     for number, table in enumerate(report.selfeval, start=1):
+        name = shorten(excel_text(selfeval_table_id(table, number)))  # the note itself must be printable
         stack: list[tuple[Any, str]] = [(table, "")]
         while stack:
             value, path = stack.pop()
             if isinstance(value, dict):
                 stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in reversed(value.items()))
                 for k in value:
-                    check(k, f"{selfeval_table_id(table, number)} 的项目名“{excel_text(str(k))[:20]}” ")
+                    check(k, f"{name} 的项目名“{shorten(excel_text(str(k)), 20)}” ")
             elif isinstance(value, list):
                 stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(value))))
             else:
-                check(value, f"{selfeval_table_id(table, number)} 的 {path} ")
+                check(value, f"{name} 的 {shorten(excel_text(path), 60)} ")
     for address, fen in report.cells.items():
         if not in_range(fen):
             notes.append(

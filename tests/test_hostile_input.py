@@ -17,7 +17,7 @@ from core.xlsx_export import MAX_CELL_TEXT, export_workbook
 from core.xlsx_import import read_workbook
 from main import main
 from tests.conftest import SEED_REPORTS
-from tests.xlsx_factory import add_merge, build_workbook, replace_part, sheet_part, write_rows_bomb
+from tests.xlsx_factory import Style, add_merge, build_workbook, replace_part, sheet_part, write_rows_bomb
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,6 +92,18 @@ def test_an_unquoted_5000_digit_amount_names_its_cell(tmp_path, capsys):
     )
     status, err = audit_cli(write_json(tmp_path, text), capsys)
     assert status == 2 and "公开01:1:1" in err and "超出范围" in err
+
+
+@pytest.mark.parametrize("written", ["1" * 30, 1e20, "12,345,678,901.00"])
+def test_an_out_of_range_amount_in_a_workbook_is_refused_naming_its_cell(written, tmp_path, capsys):
+    report, templates = read_report(SEED_REPORTS["000"])
+    built = build_workbook(report, templates, tmp_path / "big.xlsx", Style(bad_amount=("公开01:1:1", written)))
+    status, err = audit_cli(built.path, capsys)
+    assert (
+        status == 2
+        and f"{built.where['公开01:1:1']}：" in err
+        and "超出范围：绝对值不能超过 999,999,999.999999 万元" in err
+    )
 
 
 def test_100000_deep_nesting_is_refused(tmp_path, capsys):
