@@ -59,9 +59,7 @@ class DatabaseCorrupt(DatabaseError):
 
     def __init__(self, path: Path, problem: str, backup: Path | None, detail: str | None = None):
         self.path, self.problem, self.backup = path, problem, backup
-        offer = (
-            f"可以恢复最近的完好备份：{backup}（命令 restore）" if backup else "没有找到可用的备份"
-        )
+        offer = f"可以恢复最近的完好备份：{backup}（命令 restore）" if backup else "没有找到可用的备份"
         super().__init__(f"无法打开数据库“{path}”：{problem}。{offer}。原文件不会被删除。", detail)
 
 
@@ -503,7 +501,8 @@ def _backup_before_use(path: Path, real: Path, current: str | None, target: str)
             backups.take_backup(real, backups.PRE_UPGRADE)
         except backups.BackupError as exc:
             raise DatabaseError(
-                f"数据库“{path}”需要升级结构，但升级前未能备份：{exc}。为免丢失数据，未作升级，文件未作改动。", exc.detail
+                f"数据库“{path}”需要升级结构，但升级前未能备份：{exc}。为免丢失数据，未作升级，文件未作改动。",
+                exc.detail,
             ) from exc
         return []
     if not backups.changed_since_last_backup(real):

@@ -61,7 +61,12 @@ def open_database(path: str | None, parent=None) -> Database | None:
         except DatabaseError as failure:
             ask(parent, "critical", "无法恢复", str(failure), failure.detail)
             return None
-        ask(parent, "information", "已恢复", f"已用备份 {exc.backup.name} 恢复；原文件保存为 {kept.name if kept else '（无）'}。")
+        ask(
+            parent,
+            "information",
+            "已恢复",
+            f"已用备份 {exc.backup.name} 恢复；原文件保存为 {kept.name if kept else '（无）'}。",
+        )
         return open_database(path, parent)
     except DatabaseError as exc:
         ask(parent, "critical", "无法打开数据库", str(exc), exc.detail)
