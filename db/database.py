@@ -227,12 +227,13 @@ class Database:
                 if current != target:
                     with engine.begin() as connection:
                         command.upgrade(_alembic_config(connection), target)
-        except OperationalError as exc:
+        except (OperationalError, sqlite3.OperationalError) as exc:
             engine.dispose()
-            if backups.is_busy(exc):
-                raise DatabaseBusy(path, str(exc.orig)) from exc
-            error = DatabaseError(f"无法打开数据库“{path}”：{backups._reason(exc)}", str(exc.orig))
-            error.orig = exc.orig
+            orig = getattr(exc, "orig", exc)
+            if backups.is_busy(orig):
+                raise DatabaseBusy(path, str(orig)) from exc
+            error = DatabaseError(f"无法打开数据库“{path}”：{backups._reason(orig)}", str(orig))
+            error.orig = orig
             raise error from exc
         except BaseException:
             engine.dispose()
@@ -240,12 +241,18 @@ class Database:
         return database
 
     def _probe_write(self) -> None:
-        """Take the write lock once and give it back: a file another program holds shows here, not mid-edit."""
+        """Take the write lock once and give it back: a file another program holds, or one SQLite may not
+        write, shows here and not at the first edit."""
         raw = self.engine.raw_connection()
         try:
             cursor = raw.cursor()
+            count = cursor.execute("PRAGMA user_version").fetchone()[0]
             cursor.execute("BEGIN IMMEDIATE")
-            cursor.execute("ROLLBACK")
+            try:
+                # Touch a page (and roll back): a file SQLite may only read fails here, not at the first edit.
+                cursor.execute(f"PRAGMA user_version = {count}")
+            finally:
+                cursor.execute("ROLLBACK")
         finally:
             raw.close()
 
@@ -334,11 +341,12 @@ class Database:
         self._unsaved_in_backup = False
         return target
 
-    def backup_if_due(self, interval: float = BACKUP_INTERVAL) -> Path | None:
-        """A timed backup while editing: at most one per `interval` seconds, and only after edits.
+    def backup_if_due(self, interval: float | None = None) -> Path | None:
+        """A timed backup while editing: at most one per `interval` seconds (BACKUP_INTERVAL), and only after edits.
 
         Cheap when not due (a clock comparison); `transaction()` calls it after every commit.
         """
+        interval = BACKUP_INTERVAL if interval is None else interval
         if self.read_only or not self._unsaved_in_backup or time.monotonic() - self._last_backup < interval:
             return None
         return self.backup_now("timer")
@@ -395,6 +403,8 @@ def restore_backup(path: str | Path | None, backup: Path | None = None) -> tuple
             except OSError:
                 damaged = True
             label = "damaged" if damaged else "replaced"
+            if not damaged:
+                _refuse_if_held(path, real)
         lock.release_database_file()
         try:
             kept = backups.restore_file(real, source, label)
@@ -405,6 +415,21 @@ def restore_backup(path: str | Path | None, backup: Path | None = None) -> tuple
         return source, kept
     finally:
         lock.release(record=False)
+
+
+def _refuse_if_held(path: Path, real: Path) -> None:
+    """Refuse while another program holds SQLite's write lock (in WAL mode, reading still works then)."""
+    try:
+        connection = sqlite3.connect(real, timeout=backups.BUSY_WAIT, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("ROLLBACK")
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        if backups.is_busy(exc):
+            raise DatabaseBusy(path, str(exc), action="恢复") from exc
+        # Otherwise (read-only, …) the restore itself says what stops it.
 
 
 def _create(real: Path, target: str) -> None:
