@@ -182,6 +182,7 @@ class Database:
         cls, path: Path, real: Path, lock: InstanceLock | None, reason: str | None, target: str
     ) -> Database:
         created = False
+        wal_size = backups._size(Path(str(real) + "-wal"))  # before any connection makes an empty one
         if not real.exists():
             if lock is None:
                 raise DatabaseError(f"数据库“{path}”不存在，且{reason}，无法新建")
@@ -195,7 +196,7 @@ class Database:
         current = _check(path, real)
         warnings = []
         if lock is not None:
-            _check_wal(path, real, lock)
+            _check_wal(path, real, lock, wal_size)
             if not created:
                 warnings = _backup_before_use(path, real, current, target)
         try:
@@ -355,11 +356,8 @@ class Database:
         clean = self.checkpoint(truncate=True)
         self.engine.dispose()
         if self._lock:
-            if clean:
-                self._lock.release(self._commits, record=True)
-            else:  # another process still reads the file, so the -wal may hold edits: the next start checks
-                self._lock.record(self._commits, clean=False)
-                self._lock.release(record=False)
+            # Not clean when another process still reads the file: the -wal may hold edits; the next start checks.
+            self._lock.release(self._commits, clean=clean)
             self._lock = None
 
     def __enter__(self) -> Database:
@@ -490,7 +488,7 @@ def _file_counter(real: Path) -> int:
         return 0
 
 
-def _check_wal(path: Path, real: Path, lock: InstanceLock) -> None:
+def _check_wal(path: Path, real: Path, lock: InstanceLock, wal_size: int) -> None:
     """Refuse, once, a file whose last session saved edits that are no longer in it (a lost `-wal`).
 
     What the last session counted (in the lock file, after each commit) is compared with the count in
@@ -505,11 +503,11 @@ def _check_wal(path: Path, real: Path, lock: InstanceLock) -> None:
         return
     wal = Path(str(real) + "-wal")
     kept = None
-    if wal.exists():  # damaged: keep it as it is before SQLite resets it on the next write
+    if wal_size > 0 and wal.exists():  # damaged: keep it as it is before SQLite resets it on the next write
         kept = wal.with_name(f"{wal.name}.damaged-{datetime.now():%Y%m%d-%H%M%S-%f}")
         with contextlib.suppress(OSError):
             kept.write_bytes(wal.read_bytes())
-    lock.record(found, clean=False)  # reported now; the next start goes on with what the file holds
+    lock.acknowledge(found)  # reported now; the next start goes on with what the file holds
     state = f"已损坏（原日志另存为 {kept.name}）" if kept else "缺失"
     raise DatabaseWalLost(
         f"数据库“{path}”上次没有正常关闭，而它的预写日志文件（{wal.name}）{state}："

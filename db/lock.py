@@ -91,7 +91,8 @@ class InstanceLock:
         if holder is not None:
             self.release(record=False)
             return holder
-        self.record(self.previous_commits(), clean=False)
+        # Held now; what the last holder left (its count, whether it closed properly) is kept until used.
+        self._write({**(self.previous or {}), **self._owner.__dict__, "held": True})
         return None
 
     def lock_database_file(self) -> LockOwner | None:
@@ -112,6 +113,11 @@ class InstanceLock:
             self._db_file.close()
             self._db_file = None
 
+    def acknowledge(self, commits: int) -> None:
+        """The count in the file is now the one to go by (a loss was reported), whatever happens next."""
+        self.previous = {**(self.previous or {}), "commits": commits}
+        self.record(commits, clean=False)
+
     def previous_commits(self) -> int:
         if not self.previous or not isinstance(self.previous.get("commits"), int):
             return 0
@@ -123,16 +129,19 @@ class InstanceLock:
             return False
         return self.previous.get("identity") == _identity(self.db_path)
 
-    def record(self, commits: int, clean: bool) -> None:
+    def record(self, commits: int, clean: bool, held: bool = True) -> None:
         """Note, for the next start, how many edits are saved and whether the file was closed properly.
 
         Not synced to disk: after a power cut the note may lag behind the file, never run ahead of it
         (each edit is on disk before it is counted here), so a lost edit can be missed, never invented.
         """
+        note = dict(self._owner.__dict__) if self._owner and held else {}
+        note.update(held=held, commits=commits, clean=clean, identity=_identity(self.db_path))
+        self._write(note)
+
+    def _write(self, note: dict) -> None:
         if self._file is None:
             return
-        note = dict(self._owner.__dict__) if self._owner and not clean else {}
-        note.update(commits=commits, clean=clean, identity=_identity(self.db_path))
         try:
             self._file.seek(0)
             self._file.truncate()
@@ -141,11 +150,14 @@ class InstanceLock:
         except OSError:  # the note is a help for the next start, never a reason to fail an edit
             pass
 
-    def release(self, commits: int | None = None, record: bool = True) -> None:
+    def release(self, commits: int | None = None, record: bool = True, clean: bool = True) -> None:
+        """Let go; `record` notes `commits` saved (and whether closed properly), else the previous note is put back."""
         self.release_database_file()
         if self._file is not None:
             if record:
-                self.record(self.previous_commits() if commits is None else commits, clean=True)
+                self.record(self.previous_commits() if commits is None else commits, clean=clean, held=False)
+            else:  # nothing was done with the file: what the last holder said still holds
+                self._write({**(self.previous or {}), "held": False})
             _unlock(self._file, _LOCK_OFFSET)
             self._file.close()
             self._file = None
@@ -161,7 +173,7 @@ class InstanceLock:
             except OSError:
                 continue
             state = _read_state(data)
-            if state and state.get("identity") == wanted and not state.get("clean", True):
+            if state and state.get("identity") == wanted and state.get("held"):
                 return _read_owner(data)
         return None
 
