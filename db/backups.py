@@ -135,7 +135,7 @@ def take_backup(db_path: Path, reason: str, keep: int = KEEP) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"无法创建备份文件夹“{folder}”", _os_detail(exc)) from exc
-    _remove_leftovers(folder, f".{db_path.stem}-*.tmp")
+    _remove_leftovers(folder, f".{db_path.stem}-*.tmp*")  # with its -journal
     needed = _size(db_path) + _size(Path(str(db_path) + "-wal")) + SPACE_MARGIN
     _require_space(folder, needed, "备份")
     name = f"{db_path.stem}-{_stamp()}-{reason}.sqlite"
@@ -165,7 +165,7 @@ def restore_file(db_path: Path, backup: Path, label: str) -> Path | None:
     with its `-wal`. At every moment the database's name holds either the old file or the restored one.
     """
     folder = db_path.parent
-    _remove_leftovers(folder, f".{db_path.name}.restore-*.tmp")
+    _remove_leftovers(folder, f".{db_path.name}.restore-*.tmp*")
     _require_space(folder, _size(backup) + SPACE_MARGIN, "恢复")
     temporary = folder / f".{db_path.name}.restore-{_stamp()}.tmp"
     kept = None
