@@ -24,7 +24,7 @@ from db.database import (
     DatabaseInUse,
     DatabaseTooNew,
 )
-from db.repository import find_report, import_report, load_report, set_cells
+from db.repository import find_report, import_report, list_reports, load_report, set_cells
 from main import main
 from tests.conftest import SEED_REPORTS
 
@@ -109,13 +109,7 @@ def test_a_hard_link_to_an_open_database_is_in_use(tmp_path, capsys):
         assert main(["import", str(SEED_REPORTS["001"]), "--db", str(link)]) == 2
     assert "正在被使用" in capsys.readouterr().err
     with Database.open(path, read_only=True) as db:
-        assert [r.unit_name for r in database_module_reports(db)] == [UNIT]
-
-
-def database_module_reports(db):
-    from db.repository import list_reports
-
-    return list_reports(db)
+        assert [r.unit_name for r in list_reports(db)] == [UNIT]
 
 
 @pytest.mark.skipif(os.name == "nt", reason="symbolic links need extra rights on Windows")
