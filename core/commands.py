@@ -60,15 +60,29 @@ def load_report(path: str) -> tuple[Report, TemplateSet]:
             head = handle.read(8)
     except OSError:
         head = b""
-    if Path(path).suffix.lower() in (".xlsx", ".xlsm", ".xls") or head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
-        from core.xlsx_import import WorkbookError, read_workbook
+    try:
+        if Path(path).suffix.lower() in (".xlsx", ".xlsm", ".xls") or head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
+            from core.xlsx_import import WorkbookError, read_workbook
 
-        try:
-            report, templates, _ = read_workbook(path)
-        except WorkbookError as exc:
-            raise ReportFileError(str(exc)) from None
-        return report, templates
-    return read_report(path)
+            try:
+                report, templates, _ = read_workbook(path)
+            except WorkbookError as exc:
+                raise ReportFileError(str(exc), exc.detail) from None
+            return report, templates
+        return read_report(path)
+    except ReportFileError:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise ReportFileError(f"“{Path(path).name}”的内容太大或嵌套太深，无法读取", type(exc).__name__) from None
+    except Exception as exc:  # a reader's oversight must still end in a message, never a traceback
+        raise ReportFileError(f"“{Path(path).name}”的内容有误，无法读取", f"{type(exc).__name__}: {exc}") from None
+
+
+def print_unreadable(exc: ReportFileError, err: TextIO) -> None:
+    """The message for a file that cannot be read, and its technical detail (if any) under 详细信息."""
+    print(f"无法读取报表：{exc}", file=err)
+    if getattr(exc, "detail", None):
+        print(f"详细信息：{exc.detail}", file=err)
 
 
 def run_audit(path: str, as_json: bool, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -77,9 +91,15 @@ def run_audit(path: str, as_json: bool, out: TextIO | None = None, err: TextIO |
     try:
         report, templates = load_report(path)
     except ReportFileError as exc:
-        print(f"无法读取报表：{exc}", file=err)
+        print_unreadable(exc, err)
         return EXIT_UNREADABLE
-    findings = audit(templates, report)
+    try:
+        findings = audit(templates, report)
+    except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError) as exc:
+        # A figure the checks cannot compute with (e.g. a score of 1E+999999): say so, never a traceback.
+        print(f"无法审核报表“{Path(path).name}”：其中有无法计算的数值（如位数或指数过大的得分、分值）", file=err)
+        print(f"详细信息：{type(exc).__name__}: {exc}", file=err)
+        return EXIT_UNREADABLE
     summary = summarise(report, findings)
     if as_json:
         data = {"findings": [finding_to_dict(f, report.amount_unit) for f in findings], "summary": summary}

@@ -11,6 +11,13 @@ FEN_PER_WAN = 1_000_000
 #: 分 in one unit of each amount unit the reports use.
 UNIT_FEN = {"元": FEN_PER_YUAN, "万元": FEN_PER_WAN}
 
+#: The range of an amount: |分| < 10**15, i.e. at most 999,999,999.999999 万元 = 9,999,999,999,999.99 元
+#: (just under 10 万亿元). Any such amount has at most 15 significant digits in 万元 and in 元, so the
+#: number written to an Excel cell (a double, which Excel shows and keeps to 15 significant digits)
+#: reads back to the same 分; and it fits SQLite's 64-bit integers many times over, sums included.
+MAX_FEN = 10**15 - 1
+MAX_DIGITS = 15
+
 #: Texts that mean "no amount" in a printed or pasted table.
 _BLANK_MARKS = {"", "-", "—", "——", "－", "–", "/"}
 
@@ -24,6 +31,30 @@ _NUMBER = re.compile(
 
 class AmountError(ValueError):
     """Text that is not an amount; the message is for the user, in Chinese."""
+
+
+def in_range(fen: int) -> bool:
+    """Whether an amount of 分 lies within the range every file and the database can hold exactly."""
+    return -MAX_FEN <= fen <= MAX_FEN
+
+
+def range_text(unit: str = "万元") -> str:
+    """The largest amount, in `unit`, as the messages state it."""
+    return "999,999,999.999999 万元" if unit == "万元" else "9,999,999,999,999.99 元"
+
+
+def out_of_range(shown: str, unit: str = "万元") -> AmountError:
+    """The error for an amount beyond the range; `shown` is the amount as the user wrote it."""
+    return AmountError(
+        f"金额“{shorten(shown)}”超出范围：绝对值不能超过 {range_text(unit)}"
+        f"（即 {range_text('元' if unit == '万元' else '万元')}）"
+    )
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """Text for a message: long input is cut, saying how long it was."""
+    text = str(text)
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
 
 
 def _normalise(text: str) -> str:
@@ -52,22 +83,30 @@ def parse_amount(text: str | int | None, unit: str = "万元") -> int | None:
     if isinstance(text, bool):
         raise AmountError(f"无法识别的金额：“{text}”")
     if isinstance(text, int):
-        return text * unit_fen(unit)
+        fen = text * unit_fen(unit)
+        if not in_range(fen):
+            raise out_of_range(f"{text:,}" if abs(text) < 10**40 else f"{len(str(abs(text)))} 位的数字", unit)
+        return fen
     raw = str(text)
     cleaned = _normalise(raw)
     if cleaned in _BLANK_MARKS or set(cleaned) <= {"—", "-", "－"}:
         return None
     match = _NUMBER.match(cleaned)
     if not match or (match["int"] is None and match["frac"] is None):
-        raise AmountError(f"无法识别的金额：“{raw.strip()}”")
+        raise AmountError(f"无法识别的金额：“{shorten(raw.strip())}”")
+    whole_digits = (match["int"] or "0").replace(",", "").lstrip("0")
+    if len(whole_digits) > MAX_DIGITS:  # before int(): Python refuses to convert over 4,300 digits
+        raise out_of_range(raw.strip(), unit)
     per_unit = unit_fen(unit)
     decimals = len(str(per_unit)) - 1
     frac = match["frac"] or ""
     if len(frac.rstrip("0")) > decimals:
         finest = "0.01 元" if unit == "元" else "0.000001 万元（即 1 分）"
-        raise AmountError(f"金额“{raw.strip()}”的小数位太多，最小只能到 {finest}")
-    whole = int((match["int"] or "0").replace(",", ""))
+        raise AmountError(f"金额“{shorten(raw.strip())}”的小数位太多，最小只能到 {finest}")
+    whole = int(whole_digits or "0")
     fen = whole * per_unit + int((frac + "0" * decimals)[:decimals] or "0")
+    if not in_range(fen):
+        raise out_of_range(raw.strip(), unit)
     return -fen if match["sign"] else fen
 
 

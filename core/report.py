@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.money import shorten
 from core.templates import TemplateSet
 
 
@@ -25,7 +26,8 @@ class Address:
 def parse_address(text: str, templates: TemplateSet) -> Address:
     """Read `table:row:col` and check that the cell takes figures in this year's layout."""
     parts = str(text).strip().split(":")
-    if len(parts) != 3 or not parts[2].isdigit():
+    text = shorten(str(text))  # only for messages: a key of thousands of characters is not quoted whole
+    if len(parts) != 3 or not parts[2].isdecimal() or len(parts[2]) > 4:
         raise AddressError(f"单元格地址“{text}”应为“表:行:栏”，例如 公开01:27:1")
     table_id, row, col = parts[0], parts[1], int(parts[2])
     if table_id not in templates.tables:
@@ -44,6 +46,7 @@ def parse_address(text: str, templates: TemplateSet) -> Address:
 def parse_row_key(text: str, templates: TemplateSet) -> tuple[str, str]:
     """Read a `table:row` label key."""
     parts = str(text).strip().split(":")
+    text = shorten(str(text))
     if len(parts) != 2 or parts[0] not in templates.tables:
         raise AddressError(f"行名称的键“{text}”应为“表:行”，例如 公开02:2050201")
     table = templates.tables[parts[0]]

@@ -34,7 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.catalogue import load_catalogue
 from core.findings import SEVERITIES, SEVERITY_NAMES, Finding
-from core.money import format_amount, unit_fen
+from core.money import amount_text, format_amount, in_range, range_text, shorten, unit_fen
 from core.report import Report
 from core.templates import Panel, TableTemplate, TemplateSet
 
@@ -207,6 +207,93 @@ def amount_number(fen: int, unit: str) -> float | int:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _excel_value(value: Decimal) -> float | int | str:
+    """A number Excel keeps exactly (at most 15 significant digits) as a number; any other as its text."""
+    if value.is_finite() and len(value.normalize().as_tuple().digits) <= EXCEL_DIGITS:
+        return int(value) if value == value.to_integral_value() else float(value)
+    return str(value)
+
+
+# -- text Excel can hold ------------------------------------------------------------------------
+
+#: Excel's limit on the characters of one cell (UTF-16 code units).
+MAX_CELL_TEXT = 32_767
+#: Significant digits Excel keeps of a number.
+EXCEL_DIGITS = 15
+#: What XML 1.0 (and so an .xlsx) cannot hold: control characters but tab, line feed and carriage
+#: return, lone surrogates, U+FFFE and U+FFFF.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+_CUT_MARK = "……（超出 Excel 单元格 32,767 字的上限，以下已截去）"
+
+
+def excel_text(text: str) -> str:
+    """Text as a cell can hold it: characters XML cannot carry become “�”, beyond 32,767 characters it is cut."""
+    text = _UNWRITABLE.sub(REPLACEMENT, text)
+    if len(text) <= MAX_CELL_TEXT // 2 or _utf16_length(text) <= MAX_CELL_TEXT:
+        return text
+    keep = MAX_CELL_TEXT - len(_CUT_MARK)
+    cut = text[:keep]
+    while _utf16_length(cut) > keep:  # characters beyond U+FFFF count twice in Excel
+        cut = cut[: keep - (_utf16_length(cut) - keep)]
+    return cut + _CUT_MARK
+
+
+def _utf16_length(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def text_problem(text: str) -> str | None:
+    """What excel_text would change in `text`, in Chinese; None when it fits a cell as it is."""
+    problems = []
+    found = sorted(set(_UNWRITABLE.findall(text)))
+    if found:
+        shown = "、".join(f"U+{ord(ch):04X}" for ch in found[:5])
+        problems.append(f"含 Excel 不能保存的字符（{shown}），已替换为“{REPLACEMENT}”")
+    length = _utf16_length(text)
+    if length > MAX_CELL_TEXT:
+        problems.append(f"有 {length:,} 个字符，超过 Excel 单元格 {MAX_CELL_TEXT:,} 字的上限，工作簿中只保留前面部分")
+    return "，".join(problems) or None
+
+
+def export_notes(report: Report, explanations: dict[str, str], findings: Iterable[Finding] = ()) -> list[str]:
+    """Every change the workbook must make to what the report says, named by field (Chinese)."""
+    notes = []
+    rules = {f.key: f"{f.rule}（{'，'.join(f.cells[:3])}）" for f in findings if f.key}
+
+    def check(text: Any, what: str) -> None:
+        if isinstance(text, str):
+            problem = text_problem(text)
+            if problem:
+                notes.append(f"{what}{problem}")
+
+    check(report.unit_name, "单位名称")
+    for key, label in report.labels.items():
+        check(label, f"行名称 {key} ")
+    for key, text in explanations.items():
+        check(text, f"审核发现 {rules.get(key, key)} 的情况说明")
+    for number, table in enumerate(report.selfeval, start=1):
+        name = shorten(excel_text(selfeval_table_id(table, number)))  # the note itself must be printable
+        stack: list[tuple[Any, str]] = [(table, "")]
+        while stack:
+            value, path = stack.pop()
+            if isinstance(value, dict):
+                stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in reversed(value.items()))
+                for k in value:
+                    check(k, f"{name} 的项目名“{shorten(excel_text(str(k)), 20)}” ")
+            elif isinstance(value, list):
+                stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(value))))
+            else:
+                check(value, f"{name} 的 {shorten(excel_text(path), 60)} ")
+    for address, fen in report.cells.items():
+        if not in_range(fen):
+            notes.append(
+                f"{address} 的金额 {amount_text(fen, report.amount_unit)} {report.amount_unit}超出金额范围"
+                f"（绝对值不能超过 {range_text(report.amount_unit)}），Excel 不能精确保存，已写成文字"
+            )
+    return notes
+
+
 # -- the workbook ---------------------------------------------------------------------------------
 
 
@@ -217,14 +304,21 @@ def export_workbook(
     path: str | Path,
     explanations: dict[str, str] | None = None,
     program_version: str = "",
+    notes: list[str] | None = None,
 ) -> Path:
     """Write the checked workbook to `path` (atomically); returns the path written.
 
     `explanations` maps a finding's key (`Finding.key`, as the database stores 说明) to the
     explanation typed for a warning; `program_version` is printed on the 审核结果 sheet.
+    What Excel cannot hold as the report says it (control characters, text over 32,767 characters,
+    amounts beyond the range) is made safe, listed under 导出说明 on the 审核结果 sheet and, when
+    `notes` is given, appended to it for the caller to show.
     """
     path = Path(path)
-    writer = _Writer(report, templates, findings, explanations or {}, program_version)
+    changes = export_notes(report, explanations or {}, findings)
+    if notes is not None:
+        notes.extend(changes)
+    writer = _Writer(report, templates, findings, explanations or {}, program_version, changes)
     workbook = writer.build()
     temporary = path.with_name(path.name + ".tmp")
     try:
@@ -237,7 +331,8 @@ def export_workbook(
 
 
 class _Writer:
-    def __init__(self, report, templates, findings, explanations, version):
+    def __init__(self, report, templates, findings, explanations, version, notes=()):
+        self.notes: list[str] = list(notes)
         self.report: Report = report
         self.templates: TemplateSet = templates
         self.findings: list[Finding] = findings
@@ -335,15 +430,15 @@ class _Writer:
     def _amount_cell(self, ws: Worksheet, row: int, col: int, address: str) -> None:
         cell = ws.cell(row, col)
         value = self.report.cells.get(address)
-        if value is not None:
-            cell.value = amount_number(value, self.unit)
+        if value is not None:  # beyond the range as exact text (noted), never a number Excel would change
+            cell.value = amount_number(value, self.unit) if in_range(value) else amount_text(value, self.unit)
         _style(cell, _FONT, _BORDER, _AMOUNT_ALIGN, None, AMOUNT_FORMAT)
         self.locations[address] = (ws.title, cell.coordinate)
 
     def _text_cell(self, ws: Worksheet, row: int, col: int, text: str | None, font=_FONT, alignment=_LEFT) -> None:
         cell = ws.cell(row, col)
         if text:
-            cell.value = text
+            cell.value = excel_text(text)
             cell.data_type = "s"
         _style(cell, font, _BORDER, alignment)
 
@@ -477,7 +572,7 @@ class _Writer:
             cell.fill = _FILLS[severity]
             lines = notes[address]
             body = "\n".join(lines[:6]) + (f"\n……另有 {len(lines) - 6} 条" if len(lines) > 6 else "")
-            comment = Comment(body, "审核")
+            comment = Comment(excel_text(body), "审核")
             comment.width = 320
             comment.height = min(400, 40 + 38 * min(len(lines), 7))
             cell.comment = comment
@@ -500,6 +595,23 @@ class _Writer:
             ws.cell(row, 1, label).font = _BOLD
             _merged(ws, row, 2, row, 5, value, _FONT, _LEFT)
             row += 1
+        if self.notes:  # what the workbook could not hold as the report says it
+            row += 1
+            ws.cell(row, 1, "导出说明").font = _BOLD
+            _merged(
+                ws,
+                row,
+                2,
+                row,
+                width,
+                f"以下 {len(self.notes)} 处内容为适应 Excel 作了改动，完整内容见数据库或 .json 导出",
+                _FONT,
+                _LEFT,
+            )
+            row += 1
+            for note in self.notes:
+                _merged(ws, row, 1, row, width, note, _FONT, _LEFT)
+                row += 1
         row += 1
         counts = Counter(f.severity for f in findings)
         ws.cell(row, 1, "按类别统计").font = _BOLD
@@ -557,11 +669,11 @@ class _Writer:
             for c, value in ((6, finding.expected), (7, finding.actual), (8, finding.diff)):
                 cell = ws.cell(row, c)
                 if isinstance(value, Decimal):  # a score, points or a rate of a self-evaluation
-                    cell.value = float(value)
+                    cell.value = _excel_value(value)
                     _style(cell, _FONT, _BORDER, _AMOUNT_ALIGN)
                     continue
-                if value is not None:
-                    cell.value = amount_number(value, self.unit)
+                if value is not None:  # a sum of many amounts may pass 15 digits: then exact text
+                    cell.value = _excel_value(Decimal(value) / Decimal(unit_fen(self.unit)))
                 _style(cell, _FONT, _BORDER, _AMOUNT_ALIGN, None, AMOUNT_FORMAT)
             explanation = self.explanations.get(finding.key) if finding.key else None
             self._text_cell(ws, row, 9, explanation)
@@ -784,7 +896,7 @@ def _box(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, value: Any, font: Fo
     """Bordered (merged) cell holding text exactly: None stays blank, '' is written as an empty text."""
     cell = ws.cell(r1, c1)
     if value is not None:
-        cell.value = str(value)
+        cell.value = excel_text(str(value))
         cell.data_type = "s"
     for r in range(r1, r2 + 1):
         for c in range(c1, c2 + 1):
@@ -799,7 +911,7 @@ def _box(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, value: Any, font: Fo
 
 def _merged(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, text: str, font: Font, alignment: Alignment) -> None:
     cell = ws.cell(r1, c1)
-    cell.value = text
+    cell.value = excel_text(text)
     cell.data_type = "s"
     _style(cell, font, None, alignment)
     if r2 > r1 or c2 > c1:
@@ -877,7 +989,7 @@ def _is_total(label: str) -> bool:
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
-    base = _INVALID_SHEET_CHARS.sub("_", name).strip("'") or "Sheet"
+    base = _UNWRITABLE.sub("_", _INVALID_SHEET_CHARS.sub("_", name)).strip("'").strip() or "Sheet"
     base = base[:31]
     title, n = base, 2
     while title in used:

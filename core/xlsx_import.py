@@ -27,6 +27,7 @@ import math
 import re
 import threading
 import unicodedata
+import weakref
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -41,7 +42,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.money import AmountError, parse_amount, unit_fen
+from core.money import AmountError, in_range, out_of_range, parse_amount, shorten, unit_fen
 from core.report import AddressError, Report, parse_address, parse_row_key
 from core.templates import TABLE_IDS, TableTemplate, TemplateError, TemplateSet, available_years, load_template_set
 from core.xlsx_export import (
@@ -51,6 +52,7 @@ from core.xlsx_export import (
     SELFEVAL_TITLE_SUFFIX,
     SUMMARY_SHEET,
 )
+from core.xlsx_limits import MAX_TOTAL_BYTES, WorkbookTooLarge, check_archive
 
 #: How far below its title or 表号 a table's 栏次 row may be.
 HEADER_SEARCH_ROWS = 20
@@ -62,9 +64,10 @@ MAX_PROBLEMS_SHOWN = 8
 class WorkbookError(ValueError):
     """A workbook that cannot be read; the message says what and where, in Chinese."""
 
-    def __init__(self, message: str, problems: list[str] | None = None):
+    def __init__(self, message: str, problems: list[str] | None = None, detail: str | None = None):
         super().__init__(message)
         self.problems = problems or [message]
+        self.detail = detail  # technical (English) text for a 详细信息 section
 
 
 @dataclass
@@ -266,9 +269,29 @@ class Grid:
 _LOAD_LOCK = threading.Lock()
 
 
+#: Worksheet → the cells a merged range covers that held a value of their own (coordinate, value, range).
+_COVERED_VALUES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _clean_merge_range(ws: Worksheet, merged: MergedCellRange) -> None:
+    """openpyxl's own step (covered cells become MergedCell, their values dropped), noting what it drops.
+
+    Excel never saves a value under a merge (it asks before merging, keeping only the top-left cell);
+    a file that holds one was written by other software, and the covered figure is invisible in Excel.
+    """
+    cells = merged.cells
+    top = ws._cells.get(next(cells))
+    top_value = top.value if top is not None else None
+    for row, col in cells:
+        old = ws._cells.get((row, col))
+        if old is not None and old.value not in (None, "") and old.value != top_value:
+            _COVERED_VALUES.setdefault(ws, []).append((old.coordinate, old.value, merged.coord))
+        ws._cells[row, col] = MergedCell(ws, row, col)
+
+
 @contextlib.contextmanager
 def _merges_unformatted():
-    """While loading, skip openpyxl's re-drawing of borders on merged cells.
+    """While loading, skip openpyxl's re-drawing of borders on merged cells, and note covered values.
 
     openpyxl's reader turns the covered cells of every merged range into MergedCell objects (which
     is all this reader needs) and then copies the borders of the range onto its edges, cell by cell,
@@ -277,12 +300,12 @@ def _merges_unformatted():
     duration of the load (serialised by a lock; the method is restored afterwards).
     """
     with _LOAD_LOCK:
-        original = MergedCellRange.format
-        MergedCellRange.format = lambda self: None
+        original = Worksheet._clean_merge_range
+        Worksheet._clean_merge_range = _clean_merge_range
         try:
             yield
         finally:
-            MergedCellRange.format = original
+            Worksheet._clean_merge_range = original
 
 
 def _load(data: bytes, data_only: bool):
@@ -302,9 +325,14 @@ def _open(path: Path):
     if path.is_dir():
         raise WorkbookError(f"“{path}”是文件夹，不是 Excel 工作簿")
     try:
+        size = path.stat().st_size
+        if size > MAX_TOTAL_BYTES:
+            raise WorkbookError(
+                f"“{name}”有 {size / 2**20:,.0f} MB，超过工作簿的上限 {MAX_TOTAL_BYTES // 2**20} MB，未读取"
+            )
         data = path.read_bytes()
     except OSError as exc:
-        raise WorkbookError(f"无法读取“{name}”：{exc.strerror or exc}") from None
+        raise WorkbookError(f"无法读取“{name}”：{exc.strerror or exc}", detail=str(exc)) from None
     if data.startswith(_OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise WorkbookError(
@@ -329,17 +357,24 @@ def _open(path: Path):
                     else "其他压缩文件"
                 )
                 raise WorkbookError(f"“{name}”不是 Excel 工作簿（.xlsx），而是{what}")
-            broken = archive.testzip()
-            if broken:
-                raise WorkbookError(f"“{name}”已损坏（其中的 {broken} 无法解压），请重新保存或重新发送")
-    except zipfile.BadZipFile:
-        raise WorkbookError(f"“{name}”已损坏，不是完整的 .xlsx 文件（可能下载或复制不完整）") from None
+            check_archive(archive, name)  # sizes, ratio, cells, merged area; reads every part (CRC)
+    except WorkbookError:
+        raise
+    except WorkbookTooLarge as exc:
+        raise WorkbookError(str(exc)) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+        raise WorkbookError(
+            f"“{name}”已损坏，不是完整的 .xlsx 文件（可能下载或复制不完整），请重新保存或重新发送", detail=str(exc)
+        ) from None
     try:
         return _load(data, data_only=False), data
     except WorkbookError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on malformed parts
-        raise WorkbookError(f"“{name}”已损坏或格式不受支持，无法打开（{type(exc).__name__}: {exc}）") from None
+        raise WorkbookError(
+            f"“{name}”已损坏或格式不受支持，无法打开；请在 Excel 中打开并另存为 .xlsx 后再导入",
+            detail=f"{type(exc).__name__}: {exc}",
+        ) from None
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -656,19 +691,25 @@ class _TableReader:
         try:
             return parse_amount(text, self.unit)
         except AmountError as exc:
-            detail = "" if "无法识别" in str(exc) else f"（{exc}）"
-            self.out.problems.append(f"{where}：{what}的金额“{text.strip()}”无法识别{detail}")
+            if "无法识别" in str(exc):
+                self.out.problems.append(f"{where}：{what}的金额“{shorten(text.strip())}”无法识别")
+            else:
+                self.out.problems.append(f"{where}：{what}的{exc}")
             return None
 
-    def _number(self, value: float | int | Decimal, where: str) -> int:
+    def _number(self, value: float | int | Decimal, where: str) -> int | None:
         per_unit = unit_fen(self.unit)
         decimals = len(str(per_unit)) - 1
         exact = Decimal(str(value)) if not isinstance(value, Decimal) else value
+        # Beyond the range before quantize and int(): a 10^300 double would make a 300-digit integer.
+        if exact.adjusted() >= 15 or not in_range(int(exact.scaleb(decimals).to_integral_value(ROUND_HALF_UP))):
+            self.out.problems.append(f"{where}：{out_of_range(_cell_text(value), self.unit)}")
+            return None
         try:
             rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
         except InvalidOperation:
-            self.out.problems.append(f"{where}：金额“{value}”太大，无法识别")
-            return 0
+            self.out.problems.append(f"{where}：{out_of_range(_cell_text(value), self.unit)}")
+            return None
         if abs(exact - rounded) > Decimal(1).scaleb(-decimals - 3):
             self.rounded.append(where)
         return int(rounded.scaleb(decimals))
@@ -1233,6 +1274,7 @@ def read_workbook(path: str | Path) -> tuple[Report, TemplateSet, ImportResult]:
     path = Path(path)
     workbook, data = _open(path)
     result = ImportResult(path=str(path))
+    _refuse_covered_values(workbook, path)
     grids = [Grid(ws) for ws in workbook.worksheets]
     _resolve_formulas(grids, data)
     problems: list[str] = []
@@ -1347,6 +1389,21 @@ def read_workbook(path: str | Path) -> tuple[Report, TemplateSet, ImportResult]:
     _validate(report, templates, path)
     result.year, result.unit_name, result.amount_unit = year, unit_name, amount_unit
     return report, templates, result
+
+
+def _refuse_covered_values(workbook, path: Path) -> None:
+    """A value under a merged range is lost on reading (and unseen in Excel): the workbook is malformed."""
+    problems = []
+    for ws in workbook.worksheets:
+        for coordinate, value, merged in _COVERED_VALUES.pop(ws, []):
+            top = merged.split(":")[0]
+            problems.append(
+                f"{sheet_ref(ws.title)}!{coordinate} 有内容“{shorten(_cell_text(value))}”，却被合并单元格 {merged} 盖住"
+                f"（合并单元格只保留左上角 {top} 的内容，{coordinate} 的内容在 Excel 中看不到、也无法读取）："
+                f"请取消合并，或删除被盖住的内容后再导入"
+            )
+    if problems:
+        _fail(path, problems)
 
 
 def _fail(path: Path, problems: list[str]) -> None:

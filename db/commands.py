@@ -9,8 +9,7 @@ from typing import TextIO
 from core.commands import EXIT_OK, EXIT_UNREADABLE, load_report
 from core.reportfile import ReportFileError, write_report
 from core.version import version
-from db import backups
-from db.database import Database, DatabaseError, DatabaseInUse, default_path
+from db.database import Database, DatabaseError, DatabaseInUse, default_path, restore_backup
 from db.repository import explanations, find_report, import_report, load_report_by_name
 
 
@@ -80,17 +79,18 @@ def _open_for_reading(db_path: str | None) -> Database:
 
 
 def run_restore(db_path: str | None, backup: str | None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """`restore [--from BACKUP]`: put the newest good backup (or the one named) in place of the database."""
+    """`restore [--from BACKUP]`: put the newest good backup (or the one named) in place of the database.
+
+    Refused (exit 2, file untouched) while the window or another program has the database.
+    """
     out, err = out or sys.stdout, err or sys.stderr
     path = Path(db_path) if db_path else default_path()
-    source = Path(backup) if backup else backups.newest_good_backup(path)
-    if source is None:
-        print(f"没有找到“{path}”的可用备份", file=err)
+    try:
+        source, kept = restore_backup(path, Path(backup) if backup else None)
+    except DatabaseError as exc:
+        print(f"恢复失败：{exc}", file=err)
+        if exc.detail:
+            print(f"详细信息：{exc.detail}", file=err)
         return EXIT_UNREADABLE
-    problem = backups.check_file(source)
-    if problem:
-        print(f"备份“{source}”不能用：{problem}", file=err)
-        return EXIT_UNREADABLE
-    kept = backups.restore_backup(path, source)
     print(f"已用备份 {source.name} 恢复数据库 {path}" + (f"；原文件保存为 {kept.name}" if kept else ""), file=out)
     return EXIT_OK

@@ -213,6 +213,8 @@ def test_backups_roll(tmp_path):
         backups.take_backup(path, "timer")
     assert len(backups.list_backups(path)) == backups.KEEP
     with Database.open(path) as db:
+        assert db.backup_if_due(interval=0) is None  # nothing edited since the newest backup
+        db.after_write()  # an edit was saved
         assert db.backup_if_due(interval=3600) is None
         assert db.backup_if_due(interval=0) is not None
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from core.audit import Checker, audit
 from core.catalogue import load_catalogue
-from core.money import AmountError, amount_text, format_amount, parse_amount, unit_fen
+from core.money import MAX_FEN, AmountError, amount_text, format_amount, parse_amount, unit_fen
 from core.report import Report, parse_address
 from core.reportfile import read_report
 
@@ -29,8 +29,15 @@ _TO_FULL_WIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９�
 _JUNK = string.ascii_letters + "ａｚＡＺ元万亿圆零壹角分"
 _SPACES = " \u3000\t"
 
-any_fen = st.integers(min_value=-(10**18), max_value=10**18)
-hundredths_of_wan = st.integers(min_value=-(10**13), max_value=10**13).map(lambda n: n * FEN_PER_HUNDREDTH_WAN)
+# The range of an amount (core.money.MAX_FEN), less the last 0.01 万元 so that what format_amount
+# rounds to is still an amount that can be typed back.
+any_fen = st.integers(min_value=-(MAX_FEN - FEN_PER_HUNDREDTH_WAN), max_value=MAX_FEN - FEN_PER_HUNDREDTH_WAN)
+beyond_range = st.integers(min_value=MAX_FEN + 1, max_value=10**40) | st.integers(
+    min_value=-(10**40), max_value=-MAX_FEN - 1
+)
+hundredths_of_wan = st.integers(min_value=-(MAX_FEN // 10**4), max_value=MAX_FEN // 10**4).map(
+    lambda n: n * FEN_PER_HUNDREDTH_WAN
+)
 
 
 def _insert(text: str, positions: list[int], pieces: list[str]) -> str:
@@ -39,6 +46,12 @@ def _insert(text: str, positions: list[int], pieces: list[str]) -> str:
     for pos, piece in sorted(zip(positions, pieces, strict=False), reverse=True):
         out.insert(pos, piece)
     return "".join(out)
+
+
+@given(fen=beyond_range, unit=st.sampled_from(UNITS))
+def test_amounts_beyond_the_range_are_refused(fen, unit):
+    with pytest.raises(AmountError, match="超出范围"):
+        parse_amount(amount_text(fen, unit), unit)
 
 
 @given(fen=any_fen, unit=st.sampled_from(UNITS))

@@ -427,3 +427,59 @@ def write_encrypted_container(path: Path) -> None:
     body += b"\x04\x00\x04\x00\x40\x00\x00\x00" + b"\x5a" * (stream - 8)  # EncryptionInfo (agile 4.4)
     body += struct.pack("<Q", 9000) + bytes((i * 37) % 256 for i in range(stream - 8))  # EncryptedPackage
     path.write_bytes(header.ljust(sector, b"\0") + body)
+
+
+# -- hostile archives ---------------------------------------------------------------------------------
+
+
+def replace_part(source: Path, target: Path, part: str, transform) -> None:
+    """Copy a workbook, passing the bytes of one part (e.g. xl/worksheets/sheet2.xml) through `transform`."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item.filename, transform(data) if item.filename == part else data)
+
+
+def sheet_part(path: Path, sheet: str) -> str:
+    """The archive part holding the worksheet named `sheet`."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    return f"xl/worksheets/sheet{workbook.sheetnames.index(sheet) + 1}.xml"
+
+
+def add_merge(data: bytes, ref: str) -> bytes:
+    """Sheet XML with one more merged range (after sheetData, where Excel writes mergeCells)."""
+    text = data.decode("utf-8")
+    if "<mergeCells" in text:
+        return re.sub(r"<mergeCells[^>]*>", lambda m: m.group(0) + f'<mergeCell ref="{ref}"/>', text, count=1).encode()
+    return text.replace(
+        "</sheetData>", f'</sheetData><mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'
+    ).encode()
+
+
+def write_rows_bomb(path: Path, uncompressed: int) -> None:
+    """A workbook whose one sheet is `uncompressed` bytes of identical rows: it zips to a few hundred KB per 100 MB."""
+    import zipfile
+
+    base = Workbook()
+    base.active["A1"] = "x"
+    plain = path.with_suffix(".base.xlsx")
+    base.save(plain)
+    row = b'<row r="1"><c r="A1" t="n"><v>1</v></c><c r="B1" t="n"><v>2</v></c></row>' * 64
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for item in zin.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                zout.writestr(item.filename, zin.read(item.filename))
+                continue
+            head = zin.read(item.filename).decode("utf-8").split("<sheetData")[0].encode()
+            with zout.open(item.filename, "w", force_zip64=True) as stream:
+                stream.write(head + b"<sheetData>")
+                written = 0
+                while written < uncompressed:
+                    stream.write(row)
+                    written += len(row)
+                stream.write(b"</sheetData></worksheet>")
+    plain.unlink()

@@ -6,33 +6,81 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from db import backups
-from db.database import Database, DatabaseCorrupt, DatabaseError, DatabaseInUse
+from db.database import (
+    Database,
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseError,
+    DatabaseInUse,
+    DatabaseWalLost,
+    restore_backup,
+)
+
+_ICONS = {
+    "question": QMessageBox.Icon.Question,
+    "critical": QMessageBox.Icon.Critical,
+    "warning": QMessageBox.Icon.Warning,
+    "information": QMessageBox.Icon.Information,
+}
+
+
+def ask(parent, kind: str, title: str, text: str, detail: str | None = None, question: bool = False) -> bool:
+    """One message box, with the technical text behind 详细信息; True if the user answered Yes."""
+    box = QMessageBox(_ICONS[kind], title, text, parent=parent)
+    if detail:
+        box.setDetailedText(detail)
+    if question:
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def open_database(path: str | None, parent=None) -> Database | None:
-    """Open the file, offering read-only use when it is in use and a restore when it is damaged."""
+    """Open the file: read-only when it is in use, a restore only when it is damaged, never when busy."""
     try:
-        return Database.open(path)
+        db = Database.open(path)
     except DatabaseInUse as exc:
-        answer = QMessageBox.question(parent, "数据库正在使用", f"{exc}\n\n是否以只读方式打开？")
-        if answer == QMessageBox.StandardButton.Yes:
-            return Database.open(path, read_only=True)
+        if not ask(parent, "question", "数据库正在使用", f"{exc}\n\n是否以只读方式打开？", exc.detail, question=True):
+            return None
+        return _open_read_only(path, parent)
+    except DatabaseWalLost as exc:
+        if not ask(parent, "warning", "有修改不在数据库中", f"{exc}\n\n是否继续打开？", exc.detail, question=True):
+            return None
+        return open_database(path, parent)  # reported once: this open goes on with what the file holds
+    except DatabaseBusy as exc:  # another program holds it: in use, not damaged, so no restore is offered
+        ask(parent, "critical", "数据库正被占用", str(exc), exc.detail)
         return None
     except DatabaseCorrupt as exc:
         if exc.backup is None:
-            QMessageBox.critical(parent, "数据库已损坏", str(exc))
+            ask(parent, "critical", "数据库已损坏", str(exc), exc.detail)
             return None
-        answer = QMessageBox.question(parent, "数据库已损坏", f"{exc}\n\n是否现在恢复该备份？")
-        if answer != QMessageBox.StandardButton.Yes:
+        if not ask(parent, "question", "数据库已损坏", f"{exc}\n\n是否现在恢复该备份？", exc.detail, question=True):
             return None
-        kept = backups.restore_backup(exc.path, exc.backup)
-        QMessageBox.information(
-            parent, "已恢复", f"已用备份 {exc.backup.name} 恢复；原文件保存为 {kept.name if kept else '（无）'}。"
+        try:
+            _, kept = restore_backup(path, exc.backup)
+        except DatabaseError as failure:
+            ask(parent, "critical", "无法恢复", str(failure), failure.detail)
+            return None
+        ask(
+            parent,
+            "information",
+            "已恢复",
+            f"已用备份 {exc.backup.name} 恢复；原文件保存为 {kept.name if kept else '（无）'}。",
         )
-        return Database.open(path)
+        return open_database(path, parent)
     except DatabaseError as exc:
-        QMessageBox.critical(parent, "无法打开数据库", str(exc))
+        ask(parent, "critical", "无法打开数据库", str(exc), exc.detail)
+        return None
+    if db.warnings:
+        ask(parent, "warning", "数据库提醒", "\n\n".join(db.warnings))
+    return db
+
+
+def _open_read_only(path: str | None, parent) -> Database | None:
+    try:
+        return Database.open(path, read_only=True)
+    except DatabaseError as exc:
+        ask(parent, "critical", "无法打开数据库", str(exc), exc.detail)
         return None
 
 
