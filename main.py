@@ -58,13 +58,13 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_narrative(args.file, args.previous, args.output)
     if args.command in ("import", "export", "restore"):
-        from db import commands as db_commands
+        from app import commands
 
         if args.command == "import":
-            return db_commands.run_import(args.file, args.db, args.replace)
+            return commands.run_import(args.file, args.db, args.replace)
         if args.command == "export":
-            return db_commands.run_export(args.unit, args.year, args.db, args.output)
-        return db_commands.run_restore(args.db, args.backup)
+            return commands.run_export(args.unit, args.year, args.db, args.output)
+        return commands.run_restore(args.db, args.backup)
     from ui.app import run
 
     return run(args.window_db)

@@ -59,6 +59,11 @@ class AppContext:
     def read_only_reason(self) -> str | None:
         return getattr(self.db, "read_only_reason", None) if self.db.read_only else None
 
+    @property
+    def warnings(self) -> list[str]:
+        """What went wrong on opening without stopping it (a backup that could not be taken)."""
+        return self.db.warnings
+
     def close(self) -> None:
         self.db.close()
 
@@ -92,12 +97,12 @@ class AppContext:
             return repository.create_report(self.db, unit_name, year, unit_code, kind)
 
     def read_file(self, path: str | Path) -> tuple[Report, tuple[str, ...]]:
-        """A report file or workbook read (not yet imported): the report and what the reader noted."""
-        from core.commands import load_report
+        """A report file or workbook read (not yet imported): the report and what the reader said of it."""
+        from core.commands import read_report_or_workbook
 
         with failing_as_operation():
-            report, _ = load_report(str(path))
-        return report, ()
+            report, _, account = read_report_or_workbook(str(path))
+        return report, tuple(account.splitlines()) if account else ()
 
     def import_report(self, report: Report, replace: bool = False, notes: tuple[str, ...] = ()) -> ImportOutcome:
         """The whole report goes in, or nothing does."""

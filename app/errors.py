@@ -8,7 +8,13 @@ from contextlib import contextmanager
 from core.money import AmountError
 from core.report import AddressError
 from core.reportfile import ReportFileError
-from db.database import DatabaseError
+from db.database import (  # noqa: F401 - the kinds of trouble opening a database, for the window to tell apart
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseError,
+    DatabaseInUse,
+    DatabaseWalLost,
+)
 
 
 class OperationFailed(Exception):

@@ -229,8 +229,11 @@ class ReportSession:
 
     # -- out of the program ----------------------------------------------------------------------
 
-    def export(self, path: str | Path) -> Path:
-        """The report as a file: a checked workbook for .xlsx, the report file for .json (by the name chosen)."""
+    def export(self, path: str | Path, notes: list[str] | None = None) -> Path:
+        """The report as a file: a checked workbook for .xlsx, the report file for .json (by the name chosen).
+
+        `notes` receives what the workbook had to change to hold the report (cut or cleaned text).
+        """
         from core.version import version
 
         target = Path(path)
@@ -248,6 +251,7 @@ class ReportSession:
                     target,
                     self.explanations,
                     program_version=version(),
+                    notes=notes,
                 )
             else:
                 from core.reportfile import write_report

@@ -55,6 +55,12 @@ def finding_to_dict(finding: Finding, unit: str) -> dict:
 
 def load_report(path: str) -> tuple[Report, TemplateSet]:
     """A report file (.json) or a workbook in the printed layout (.xlsx), told apart by name and content."""
+    report, templates, _ = read_report_or_workbook(path)
+    return report, templates
+
+
+def read_report_or_workbook(path: str) -> tuple[Report, TemplateSet, str | None]:
+    """`load_report`, and for a workbook the reader's account of what it read and left out (Chinese)."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(8)
@@ -65,11 +71,11 @@ def load_report(path: str) -> tuple[Report, TemplateSet]:
             from core.xlsx_import import WorkbookError, read_workbook
 
             try:
-                report, templates, _ = read_workbook(path)
+                report, templates, result = read_workbook(path)
             except WorkbookError as exc:
                 raise ReportFileError(str(exc), exc.detail) from None
-            return report, templates
-        return read_report(path)
+            return report, templates, result.summary()
+        return (*read_report(path), None)
     except ReportFileError:
         raise
     except (RecursionError, MemoryError) as exc:

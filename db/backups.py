@@ -138,6 +138,10 @@ def take_backup(db_path: Path, reason: str, keep: int = KEEP) -> Path:
     _remove_leftovers(folder, f".{db_path.stem}-*.tmp*")  # with its -journal
     needed = _size(db_path) + _size(Path(str(db_path) + "-wal")) + SPACE_MARGIN
     _require_space(folder, needed, "备份")
+    if reason != PRE_UPGRADE:
+        # A kill between the rename below and the rotation after it leaves one copy too many; rotating
+        # here first keeps that to one over `keep` however many such kills came before.
+        _rotate(db_path, keep)
     name = f"{db_path.stem}-{_stamp()}-{reason}.sqlite"
     temporary = folder / f".{name}.tmp"
     try:
@@ -152,9 +156,14 @@ def take_backup(db_path: Path, reason: str, keep: int = KEEP) -> Path:
         temporary.unlink(missing_ok=True)
         raise BackupError(f"无法备份数据库（{_reason(exc)}）", _os_detail(exc)) from exc
     if reason != PRE_UPGRADE:
-        for old in rolling_backups(db_path)[keep:]:
-            old.unlink(missing_ok=True)
+        _rotate(db_path, keep)
     return target
+
+
+def _rotate(db_path: Path, keep: int) -> None:
+    """Remove the oldest rolling copies beyond `keep` (pre-upgrade copies are never rotated away)."""
+    for old in rolling_backups(db_path)[keep:]:
+        old.unlink(missing_ok=True)
 
 
 def restore_file(db_path: Path, backup: Path, label: str) -> Path | None:

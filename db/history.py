@@ -121,8 +121,11 @@ def count_entries_after(replaced: Path, last_entry_id: int) -> LostEntries | Non
     Entry ids only grow (SQLite's rowid, no deletions), so entries the backup does not hold are those
     above its largest id. The file is opened read-only and left as it is.
     """
+    wal = Path(str(replaced) + "-wal")
+    # With no log to read, `immutable` opens the file without creating a -wal or -shm beside it.
+    mode = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "immutable=1"
     try:
-        connection = sqlite3.connect(Path(replaced).resolve().as_uri() + "?mode=ro", uri=True)
+        connection = sqlite3.connect(f"{Path(replaced).resolve().as_uri()}?{mode}", uri=True)
     except sqlite3.Error:
         return None
     try:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from app.storage import restore
 from core.reportfile import read_report
-from db import backups
 from db.database import Database, DatabaseError
 from db.lock import current_user
 from db.models import STATUS_DRAFT, STATUS_LOCKED, STATUS_REVIEWED
@@ -227,9 +227,9 @@ def test_a_restore_notes_itself_and_the_entries_the_replaced_file_held(tmp_path)
         set_cells(db, report_id, [("公开01:2:1", 2 * WAN), ("公开01:3:1", 3 * WAN)])
         set_status(db, report_id, STATUS_REVIEWED)
         in_backup = len(edit_log(db, report_id)) - 4
-    kept = backups.restore_backup(path, backup)
+    restored = restore(path, backup)
+    kept, note = restored.kept, restored.note
     with Database.open(path) as db:
-        note = record_restore(db, backup, kept)
         log = edit_log(db, report_id)
         (event,) = database_log(db)
     assert len(log) == in_backup + 1

@@ -6,15 +6,10 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from db.database import (
-    Database,
-    DatabaseBusy,
-    DatabaseCorrupt,
-    DatabaseError,
-    DatabaseInUse,
-    DatabaseWalLost,
-    restore_backup,
-)
+from app.context import AppContext
+from app.errors import DatabaseBusy, DatabaseCorrupt, DatabaseError, DatabaseInUse, DatabaseWalLost
+from app.storage import open_database as open_context
+from app.storage import restore
 
 _ICONS = {
     "question": QMessageBox.Icon.Question,
@@ -35,10 +30,10 @@ def ask(parent, kind: str, title: str, text: str, detail: str | None = None, que
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
-def open_database(path: str | None, parent=None) -> Database | None:
+def open_database(path: str | None, parent=None) -> AppContext | None:
     """Open the file: read-only when it is in use, a restore only when it is damaged, never when busy."""
     try:
-        db = Database.open(path)
+        context = open_context(path)
     except DatabaseInUse as exc:
         if not ask(parent, "question", "数据库正在使用", f"{exc}\n\n是否以只读方式打开？", exc.detail, question=True):
             return None
@@ -57,47 +52,41 @@ def open_database(path: str | None, parent=None) -> Database | None:
         if not ask(parent, "question", "数据库已损坏", f"{exc}\n\n是否现在恢复该备份？", exc.detail, question=True):
             return None
         try:
-            _, kept = restore_backup(path, exc.backup)
+            restored = restore(path, exc.backup)
         except DatabaseError as failure:
             ask(parent, "critical", "无法恢复", str(failure), failure.detail)
             return None
-        ask(
-            parent,
-            "information",
-            "已恢复",
-            f"已用备份 {exc.backup.name} 恢复；原文件保存为 {kept.name if kept else '（无）'}。",
-        )
+        ask(parent, "information", "已恢复", restored.note)
         return open_database(path, parent)
     except DatabaseError as exc:
         ask(parent, "critical", "无法打开数据库", str(exc), exc.detail)
         return None
-    if db.warnings:
-        ask(parent, "warning", "数据库提醒", "\n\n".join(db.warnings))
-    return db
+    if context.warnings:
+        ask(parent, "warning", "数据库提醒", "\n\n".join(context.warnings))
+    return context
 
 
-def _open_read_only(path: str | None, parent) -> Database | None:
+def _open_read_only(path: str | None, parent) -> AppContext | None:
     try:
-        return Database.open(path, read_only=True)
+        return open_context(path, read_only=True)
     except DatabaseError as exc:
         ask(parent, "critical", "无法打开数据库", str(exc), exc.detail)
         return None
 
 
 def run(db_path: str | None) -> int:
-    from app.context import AppContext
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("决算审核台")
     app.setOrganizationName("juesuan")
-    db = open_database(db_path)
-    if db is None:
+    context = open_database(db_path)
+    if context is None:
         return 2
-    window = MainWindow(AppContext(db))
+    window = MainWindow(context)
     window.show()
     window.first_start()
     try:
         return app.exec()
     finally:
-        db.close()
+        context.close()
