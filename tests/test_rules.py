@@ -2,7 +2,8 @@
 
 import pytest
 
-from core.rules import RuleSyntaxError, expand, parse_rule
+from core.rules.binding import expand
+from core.rules.syntax import RuleSyntaxError, parse_rule
 from core.templates import load_template_set
 
 
