@@ -11,7 +11,7 @@ from core.catalogue import load_catalogue
 from core.findings import Describer, Finding, check_message, sort_key
 from core.money import unit_fen
 from core.report import Report, parse_address, parse_row_key
-from core.rules.binding import Check, depends_on_rows, expand, expand_new_row
+from core.rules.binding import Check, RowTree, depends_on_rows, expand, expand_new_row, rows_of
 from core.rules.coded import CATALOGUE, NEGATIVE_AMOUNT, catalogue_row, checker_rules, negative_amount
 from core.rules.syntax import RuleSpec
 from core.selfeval.tracking import KEY_PREFIX as SELFEVAL_KEY
@@ -66,6 +66,9 @@ class Checker:
         for rule in self._rules:
             for table in depends_on_rows(rule, templates):
                 self._row_rules.setdefault(table, []).append(rule)
+        self._trees = {
+            t.id: RowTree(t, rows_of(t, self.present)) for t in templates.tables.values() if t.kind == "classification"
+        }
         self._checks: dict[str, Check] = {}
         self._index: dict[str, set[str]] = {}
         self._findings: dict[str, Finding] = {}
@@ -189,6 +192,8 @@ class Checker:
         if row in table.fixed_rows or row not in self.present.get(table_id, set()):
             return compose(changes)
         self.present[table_id].discard(row)
+        if table_id in self._trees:
+            self._trees[table_id] = RowTree(table, rows_of(table, self.present))
         keys = {_row_key(table_id, row)}
         for rule in self._row_rules.get(table_id, ()):
             keys |= self._reinstall(rule)
@@ -252,10 +257,13 @@ class Checker:
         if row in rows:
             return set()
         rows.add(row)
+        tree = self._trees.get(table_id)
+        if tree is not None:
+            tree.add(row)
         keys = {_row_key(table_id, row)}
         for rule in self._row_rules.get(table_id, ()):
             # A new row only adds checks or widens its parents' sums: nothing goes away.
-            for check in expand_new_row(rule, self.templates, self.present, table_id, row):
+            for check in expand_new_row(rule, self.templates, self.present, table_id, row, tree):
                 keys |= self._put(check)
         return keys
 

@@ -292,7 +292,9 @@ def _run_edits(seed: str, data) -> None:
             position = data.draw(st.integers(0, len(checker.selfeval) - 1), label="table")
             table = copy.deepcopy(checker.selfeval[position])
             section, field = data.draw(
-                st.sampled_from([("budget", "B"), ("header", "基本支出总额"), ("header", "项目支出总额"), (None, "total")]),
+                st.sampled_from(
+                    [("budget", "B"), ("header", "基本支出总额"), ("header", "项目支出总额"), (None, "total")]
+                ),
                 label="field",
             )
             value = data.draw(st.sampled_from([None, "0", "300.00", "84015.98", "46675.73", "99.69"]), label="text")

@@ -36,7 +36,9 @@ def own_checks(monkeypatch):
 
 
 def fresh_audit(report, templates, checker):
-    return audit(templates, replace(report, cells=dict(checker.values), labels=dict(checker.labels), selfeval=checker.selfeval))
+    return audit(
+        templates, replace(report, cells=dict(checker.values), labels=dict(checker.labels), selfeval=checker.selfeval)
+    )
 
 
 def test_editing_gongkai01_total_expense_rechecks_only_the_comparison_that_reads_it(seed000, own_checks):
@@ -98,9 +100,10 @@ def test_tables_removed_and_added_again_take_their_findings_and_reads_with_them(
         "项目绩效自评:就业和劳动保障工作经费",
         "项目绩效自评:社会保障工作",
     }
-    assert checker.rules_reading("公开03:合计:3") == len(
-        [k for k in checker._index["公开03:合计:3"] if not k.startswith(tracking.KEY_PREFIX)]
-    ) + 1
+    assert (
+        checker.rules_reading("公开03:合计:3")
+        == len([k for k in checker._index["公开03:合计:3"] if not k.startswith(tracking.KEY_PREFIX)]) + 1
+    )
     assert checker.selfeval_names() == ["整体绩效自评"]
     for position in range(1, len(original)):
         checker.set_selfeval_table(position, original[position])

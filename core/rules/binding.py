@@ -50,27 +50,35 @@ def expand(rule: RuleSpec, templates: TemplateSet, present: Mapping[str, Iterabl
 
 
 def expand_new_row(
-    rule: RuleSpec, templates: TemplateSet, present: Mapping[str, Iterable[str]], table_id: str, row: str
+    rule: RuleSpec,
+    templates: TemplateSet,
+    present: Mapping[str, Iterable[str]],
+    table_id: str,
+    row: str,
+    tree: RowTree | None = None,
 ) -> list[Check]:
-    """The checks of `rule` that a row just added to `table_id` creates or changes (the rest stay as they are)."""
+    """The checks of `rule` that a row just added to `table_id` creates or changes (the rest stay as they are).
+
+    `tree`, the table's rows with the new one already in it, spares looking at every row of the table.
+    """
     table = templates.table(table_id)
     if rule.form == "columns":
         return _expand_columns(rule, table, [row])
     if rule.form == "hierarchy":
         if table.level(row) is None:
             return []
-        ancestors = []
+        if tree is None:
+            tree = RowTree(table, rows_of(table, present))
+        # Only the parents whose parts the row changed: its own, and further up while each parent
+        # was new itself (a 项 under a 款 already there leaves the 类 and 合计 as they were).
+        changed = []
         node = row
-        while (node := table.parent(node)) is not None:
-            ancestors.append(node)
-        rows = rows_of(table, present)
-        family = [r for r in rows if r.startswith(row[: table.levels[0]])]
-        if len(family) > 1 and table.total_row in ancestors:
-            # The row's 类 was already there: the 合计 row's parts did not change, and only the
-            # row's own 类 family needs to be looked at.
-            ancestors.remove(table.total_row)
-            rows = family
-        return _expand_hierarchy(rule, table, rows, ancestors)
+        while (parent := table.parent(node)) is not None:
+            changed.append(parent)
+            if parent in tree or len(tree.parts(parent)) > 1:
+                break
+            node = parent
+        return _hierarchy_checks(rule, table, {parent: tree.parts(parent) for parent in changed})
     if rule.form == "cells" and CODE_PLACEHOLDER in rule.text:
         if table.level(row) is None and row != table.total_row:
             return []
@@ -125,22 +133,53 @@ def _expand_columns(rule: RuleSpec, table: TableTemplate, rows: Iterable[str]) -
 _LEVEL_WORDS = ("各类", "其下各款", "其下各项", "其下各目")
 
 
-def _expand_hierarchy(
-    rule: RuleSpec, table: TableTemplate, rows: Iterable[str], parents: Iterable[str] | None = None
-) -> list[Check]:
-    """Parent = Σ direct parts, for every parent (or only `parents`) that has parts among `rows`."""
-    # A parent with parts but no row of its own still gets a check: its missing row counts as blank.
-    wanted = None if parents is None else set(parents)
-    children: dict[str, set[str]] = {}
-    for row in rows:
+class RowTree:
+    """The rows of a classification table as a tree: the parts of every parent (a missing parent row still has them)."""
+
+    def __init__(self, table: TableTemplate, rows: Iterable[str]):
+        self.table = table
+        self._parts: dict[str, set[str]] = {}
+        self._rows: set[str] = set()
+        for row in rows:
+            self.add(row)
+
+    def add(self, row: str) -> None:
+        """Put a row into the tree (a row already in it stays as it is)."""
+        if row in self._rows:
+            return
+        self._rows.add(row)
+        table = self.table
         node = row
         while (parent := table.parent(node)) is not None:
-            if wanted is None or parent in wanted:
-                children.setdefault(parent, set()).add(node)
+            self._parts.setdefault(parent, set()).add(node)
             node = parent
+
+    def parts(self, parent: str) -> set[str]:
+        """The direct parts of `parent`: its rows one level down, or the 类 of the total row."""
+        return self._parts.get(parent, set())
+
+    def parents(self) -> list[str]:
+        """Every row that has parts, the total row first, then by code."""
+        return sorted(self._parts, key=lambda r: (r != self.table.total_row, r))
+
+    def __contains__(self, row: str) -> bool:
+        """Whether `row` is one of the table's rows (not only the missing parent of some)."""
+        return row in self._rows
+
+
+def _expand_hierarchy(rule: RuleSpec, table: TableTemplate, rows: Iterable[str]) -> list[Check]:
+    """Parent = Σ direct parts, for every parent that has parts among `rows`."""
+    # A parent with parts but no row of its own still gets a check: its missing row counts as blank.
+    tree = RowTree(table, rows)
+    return _hierarchy_checks(rule, table, {parent: tree.parts(parent) for parent in tree.parents()})
+
+
+def _hierarchy_checks(rule: RuleSpec, table: TableTemplate, children: Mapping[str, Iterable[str]]) -> list[Check]:
     checks = []
     for parent in sorted(children, key=lambda r: (r != table.total_row, r)):
         parts = sorted(children[parent])
+        if not parts:
+            continue
         level = table.level(parts[0]) or 0
         for col in table.columns:
             checks.append(
@@ -160,9 +199,9 @@ def _expand_cells(rule: RuleSpec, templates: TemplateSet, present: Mapping[str, 
         lines_table = next((t for t in tables if t.kind == "lines"), None)
         if lines_table is None:
             raise RuleSyntaxError(f"关系“{rule.id}”用了 [类]，但没有引用行次表")
+        class_lines = lines_table.class_lines()
         substitutions = [
-            {t.id: (lines_table.class_lines()[code] if t.kind == "lines" else code) for t in tables}
-            for code in sorted(lines_table.class_lines())
+            {t.id: (class_lines[code] if t.kind == "lines" else code) for t in tables} for code in sorted(class_lines)
         ]
     elif CODE_PLACEHOLDER in rule.text:
         codes: dict[str, None] = {}
