@@ -94,6 +94,18 @@ def test_each_module_imports_alone(module):
     subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT, check=True, capture_output=True)
 
 
+def test_no_core_module_or_package_part_loads_qt_or_sqlalchemy():
+    # tests/test_core_wall.py imports core/*.py; this also covers the packages' parts.
+    modules = sorted(_core_modules())
+    program = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "print(','.join(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'sqlalchemy', 'shiboken6', 'db', 'ui')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "core.selfeval.tracking" in modules and result.stdout.strip() == ""
+
+
 def test_no_core_module_is_over_600_lines():
     long = {name: n for name, path in _core_modules().items() if (n := len(path.read_text().splitlines())) > 600}
     known = {"core.xlsx_import", "core.xlsx_export"}  # being split by another change

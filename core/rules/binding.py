@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -19,8 +20,9 @@ class Check:
     right: tuple[tuple[str, int], ...]
     wording: str = ""  # for hierarchy checks: 各类 / 其下各款 / 其下各项
 
-    @property
+    @functools.cached_property
     def addresses(self) -> tuple[str, ...]:
+        """Every cell the check reads: what the checker's index files it under."""
         return tuple(a for a, _ in self.left + self.right)
 
 
