@@ -32,7 +32,13 @@ NO_CHANGE = Change(frozenset(), (), ())
 
 
 class Checker:
-    """Holds one report's figures and its current findings, kept up to date edit by edit."""
+    """Holds one report's figures and its current findings, kept up to date edit by edit.
+
+    Every rule is found through what it reads (`core.rules.coded` lists the coded ones): the index
+    maps a cell to the checks and self-evaluation comparisons that read it, a cell's own rule
+    (金额非负) and a row's (科目编码/科目名称) are keyed by that cell or row, and a self-evaluation
+    table is re-checked only when it changes.
+    """
 
     def __init__(self, templates: TemplateSet, report: Report):
         # Building makes many small objects that all live on; the cyclic collector would only

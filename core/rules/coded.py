@@ -33,7 +33,7 @@ ROW = "row"  # one row of a classification table: its code, its name, whether it
 class CodedRule:
     """A rule evaluated by code, one instance per subject (a cell or a row)."""
 
-    name: str  # the rule id of its findings; <表> stands for the table id
+    rule_ids: tuple[str, ...]  # the rule ids its findings carry; {table} stands for the table id
     severity: str
     reads: str  # CELL or ROW
 
@@ -42,9 +42,9 @@ class CodedRule:
         return f"{self.reads}|{subject}"
 
 
-NEGATIVE_AMOUNT = CodedRule("金额非负", "warning", CELL)
-#: One instance per row gives at most one of 科目编码 (code not in the catalogue) and 科目名称 (name differs).
-CATALOGUE = CodedRule("<表>.科目编码/科目名称", "warning", ROW)
+NEGATIVE_AMOUNT = CodedRule(("金额非负",), "warning", CELL)
+#: One instance per row gives at most one finding: a code not in the catalogue, or a name that differs.
+CATALOGUE = CodedRule(("{table}.科目编码", "{table}.科目名称"), "warning", ROW)
 CODED_RULES = (NEGATIVE_AMOUNT, CATALOGUE)
 
 
@@ -60,6 +60,14 @@ def checker_rules(templates: TemplateSet) -> list[RuleSpec]:
     ]
 
 
+def rule_ids(templates: TemplateSet) -> set[str]:
+    """Every rule id a finding on a report of this layout can carry: the whole list, kept here in one place."""
+    ids = {rule.id for rule in checker_rules(templates)}
+    ids |= set(NEGATIVE_AMOUNT.rule_ids)
+    ids |= {name.format(table=t.id) for t in templates.tables.values() if t.catalogue for name in CATALOGUE.rule_ids}
+    return ids | set(SELFEVAL_TABLE_RULES) | {c.id for c in SELFEVAL_COMPARISONS}
+
+
 def negative_amount(address: str, value: int | None, describer: Describer, unit: str) -> Finding | None:
     """金额非负: a negative figure is a warning (a 公开表 amount is spending or income, never below zero)."""
     if value is None or value >= 0:
@@ -67,7 +75,15 @@ def negative_amount(address: str, value: int | None, describer: Describer, unit:
     table = address.split(":")[0]
     message = f"{describer.cell(address, with_table=True)}为负数（{format_amount(value, unit)} {unit}），请核对"
     return Finding(
-        NEGATIVE_AMOUNT.name, "warning", table, (address,), None, value, None, message, NEGATIVE_AMOUNT.key(address)
+        NEGATIVE_AMOUNT.rule_ids[0],
+        "warning",
+        table,
+        (address,),
+        None,
+        value,
+        None,
+        message,
+        NEGATIVE_AMOUNT.key(address),
     )
 
 
