@@ -5,7 +5,7 @@ Run from the project root:
     .venv/bin/python benchmarks/bench_audit.py            # full run (about 40 s)
     .venv/bin/python benchmarks/bench_audit.py --quick    # smoke run (a few seconds)
 
-Sizes: the seed-000 report as read (1×), and two synthetic reports with about 10× and 100× as many
+Also one self-evaluation edit (a table's 总分) per size. Sizes: the seed-000 report as read (1×), and two synthetic reports with about 10× and 100× as many
 cells, made by adding 类/款/项 rows to the classification tables 公开02/03/05/07/08 (see
 `synthetic_report`). Every timing is repeated; the table shows the median and the 95th percentile
 (time.perf_counter, wall clock, one process, garbage collector left on as in the application).
@@ -45,6 +45,8 @@ EDITS = {
     # Extra: a 类 row, the most-read kind of cell (5 checks); its 类＝Σ款 check grows with the 款 added.
     "d 公开03 类": "公开03:208:1",
 }
+#: The self-evaluation table edited by the self-evaluation benchmark (0-based; seed 000: 人才资助项目).
+SELFEVAL_TABLE = 3
 #: The row added by the new-row benchmark: a catalogue 项 that seed 000 does not have, under a 款 it has.
 NEW_ROW = "公开03:2080107:1"
 ONE_WAN = 1_000_000  # 1 万元 in 分
@@ -219,6 +221,32 @@ def bench_size(name: str, report: Report, templates: TemplateSet, runs: dict[str
         assert probe.set(NEW_ROW, (12 + flip["n"] % 2) * ONE_WAN).cells
 
     result["new_row_again"] = timed(runs["edit"], edit_again)
+
+    # A self-evaluation keystroke: one table's 总分 changed and changed back, given as the whole list
+    # (set_selfeval compares table by table) and as that one table (set_selfeval_table).
+    tables = list(checker.selfeval)
+    position = min(SELFEVAL_TABLE, len(tables) - 1)
+    if position >= 0:
+        typed = {**tables[position], "total": "1"}
+        versions = (typed, tables[position])
+        turn = {"n": 0}
+
+        def whole_list():
+            edited = list(checker.selfeval)
+            edited[position] = versions[turn["n"] % 2]
+            turn["n"] += 1
+            checker.set_selfeval(edited)
+
+        def one_table():
+            turn["n"] += 1
+            checker.set_selfeval_table(position, versions[(turn["n"] - 1) % 2])
+
+        result["selfeval"] = (
+            checker.selfeval_names()[position],
+            len(tables),
+            timed(runs["selfeval"], whole_list),
+            timed(runs["selfeval"], one_table),
+        )
     return result
 
 
@@ -272,6 +300,19 @@ def print_results(results: list[dict], quick: bool) -> None:
             f"{ms(again.median)} / {ms(again.p95)} ({again.runs}) |"
         )
 
+    print()
+    print("A self-evaluation edit (one table's 总分 changed and changed back; the other tables are not re-checked):")
+    print()
+    print("| size | table | tables | `set_selfeval(list)` | `set_selfeval_table(i, table)` |")
+    print("|---|---|---:|---:|---:|")
+    for r in results:
+        if "selfeval" in r:
+            name, count, whole, one = r["selfeval"]
+            print(
+                f"| {r['name']} | {name} | {count} | {ms(whole.median)} / {ms(whole.p95)} ({whole.runs}) | "
+                f"{ms(one.median)} / {ms(one.p95)} ({one.runs}) |"
+            )
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -281,15 +322,15 @@ def main(argv: list[str] | None = None) -> int:
     seed, templates = read_report(SEED)
     if args.quick:
         plan = [
-            ("seed 000 (1×)", 1, dict(full=5, edit=20, new_row=3)),
-            ("synthetic 10×", 10, dict(full=3, edit=20, new_row=3)),
-            ("synthetic 100×", 100, dict(full=1, edit=20, new_row=1)),
+            ("seed 000 (1×)", 1, dict(full=5, edit=20, new_row=3, selfeval=10)),
+            ("synthetic 10×", 10, dict(full=3, edit=20, new_row=3, selfeval=10)),
+            ("synthetic 100×", 100, dict(full=1, edit=20, new_row=1, selfeval=10)),
         ]
     else:
         plan = [
-            ("seed 000 (1×)", 1, dict(full=200, edit=2000, new_row=200)),
-            ("synthetic 10×", 10, dict(full=40, edit=2000, new_row=40)),
-            ("synthetic 100×", 100, dict(full=11, edit=2000, new_row=11)),
+            ("seed 000 (1×)", 1, dict(full=200, edit=2000, new_row=200, selfeval=400)),
+            ("synthetic 10×", 10, dict(full=40, edit=2000, new_row=40, selfeval=400)),
+            ("synthetic 100×", 100, dict(full=11, edit=2000, new_row=11, selfeval=400)),
         ]
     results = []
     for name, factor, runs in plan:

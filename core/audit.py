@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 from dataclasses import dataclass
+from typing import Any
 
-from core.catalogue import NAMES as CATALOGUE_NAMES
-from core.catalogue import load_catalogue, same_name
+from core.catalogue import load_catalogue
 from core.findings import Describer, Finding, check_message, sort_key
-from core.money import format_amount, unit_fen
+from core.money import unit_fen
 from core.report import Report, parse_address, parse_row_key
-from core.rules import Check, RuleSpec, depends_on_rows, expand, expand_new_row, hierarchy_rule
-from core.selfeval import selfeval_cells, selfeval_findings, selfevaluations
+from core.rules.binding import Check, RowTree, depends_on_rows, expand, expand_new_row, rows_of
+from core.rules.coded import CATALOGUE, NEGATIVE_AMOUNT, catalogue_row, checker_rules, negative_amount
+from core.rules.syntax import RuleSpec
+from core.selfeval.tracking import KEY_PREFIX as SELFEVAL_KEY
+from core.selfeval.tracking import SelfEvalTracker, TablesUpdate
 from core.templates import TemplateSet
 
 
@@ -28,7 +32,13 @@ NO_CHANGE = Change(frozenset(), (), ())
 
 
 class Checker:
-    """Holds one report's figures and its current findings, kept up to date edit by edit."""
+    """Holds one report's figures and its current findings, kept up to date edit by edit.
+
+    Every rule is found through what it reads (`core.rules.coded` lists the coded ones): the index
+    maps a cell to the checks and self-evaluation comparisons that read it, a cell's own rule
+    (金额非负) and a row's (科目编码/科目名称) are keyed by that cell or row, and a self-evaluation
+    table is re-checked only when it changes.
+    """
 
     def __init__(self, templates: TemplateSet, report: Report):
         # Building makes many small objects that all live on; the cyclic collector would only
@@ -57,13 +67,14 @@ class Checker:
             table, row = key.split(":")[:2]
             self.present.setdefault(table, set()).add(row)
         self.describer = Describer(templates, self.row_name)
-        self._rules: list[RuleSpec] = list(templates.all_rules) + [
-            hierarchy_rule(t) for t in templates.tables.values() if t.kind == "classification"
-        ]
+        self._rules: list[RuleSpec] = checker_rules(templates)
         self._row_rules: dict[str, list[RuleSpec]] = {}
         for rule in self._rules:
             for table in depends_on_rows(rule, templates):
                 self._row_rules.setdefault(table, []).append(rule)
+        self._trees = {
+            t.id: RowTree(t, rows_of(t, self.present)) for t in templates.tables.values() if t.kind == "classification"
+        }
         self._checks: dict[str, Check] = {}
         self._index: dict[str, set[str]] = {}
         self._findings: dict[str, Finding] = {}
@@ -76,23 +87,27 @@ class Checker:
                 self._refresh(_row_key(table, row))
         for address in self.values:
             self._refresh(_cell_key(address))
-        self.unit_name, self.year, self.selfeval = report.unit_name, report.year, report.selfeval
-        self._selfeval_cells = selfeval_cells(templates)
-        self._selfeval_findings = self._check_selfeval()
+        # The findings of the 公开表 kept in their listing order, so that listing them never sorts.
+        self._sort_key = sort_key(templates)
+        self._order = sorted((self._sort_key(f), k) for k, f in self._findings.items())
+        self._listing: list[Finding] | None = None
+        self.unit_name, self.year = report.unit_name, report.year
+        self._selfeval = SelfEvalTracker(templates, self.describer, self.unit, self.values, report.selfeval)
+        for position in range(len(self._selfeval.tables)):
+            self._index_reads(self._selfeval.reads(position))
 
     # -- reading ---------------------------------------------------------------------------
 
     def findings(self) -> list[Finding]:
         """Current findings in table order, errors first; then the self-evaluation tables' in printed order."""
-        return sorted(self._findings.values(), key=sort_key(self.templates)) + self._selfeval_findings
+        if self._listing is None:
+            self._listing = [self._findings[key] for _, key in self._order]
+        return self._listing + self._selfeval.findings()
 
-    def _check_selfeval(self) -> list[Finding]:
-        # Not incremental: the self-evaluation tables are checked whole, and again when a 公开表 cell
-        # they are compared with changes (a few ms for seed 000's ten tables).
-        report = Report(
-            self.unit_name, self.year, self.unit, cells=self.values, labels=self.labels, selfeval=self.selfeval
-        )
-        return selfeval_findings(report, self.templates)
+    @property
+    def selfeval(self) -> list[dict[str, Any]]:
+        """The self-evaluation tables as in the report file; replace them with `set_selfeval`, never in place."""
+        return self._selfeval.tables
 
     def row_name(self, table_id: str, row: str) -> str | None:
         """The row's name as typed, else the catalogue's."""
@@ -103,7 +118,7 @@ class Checker:
         return load_catalogue(table.catalogue).get(row) if table.catalogue else None
 
     def rules_reading(self, address: str) -> int:
-        """How many checks read this cell (for benchmarks and the window's tooltips)."""
+        """How many checks read this cell, self-evaluation comparisons included (for benchmarks and tooltips)."""
         return len(self._index.get(address, ()))
 
     # -- editing ---------------------------------------------------------------------------
@@ -122,10 +137,6 @@ class Checker:
         keys.add(_cell_key(address))
         keys |= self._add_row(cell.table, cell.row)
         appeared, disappeared = self._refresh_all(keys)
-        if address in self._selfeval_cells:
-            before, self._selfeval_findings = self._selfeval_findings, self._check_selfeval()
-            appeared += tuple(f for f in self._selfeval_findings if f not in before)
-            disappeared += tuple(f for f in before if f not in self._selfeval_findings)
         return Change(frozenset({address}), appeared, disappeared)
 
     def set_label(self, table_id: str, row: str, label: str | None) -> Change:
@@ -148,18 +159,36 @@ class Checker:
 
     def selfeval_names(self) -> list[str]:
         """The self-evaluation tables' names as their findings name them, in order."""
-        report = Report(self.unit_name, self.year, self.unit, selfeval=self.selfeval)
-        return [evaluation.table for evaluation in selfevaluations(report)]
+        return [evaluation.table for evaluation in self._selfeval.evaluations]
 
     def set_selfeval(self, tables: list[dict]) -> Change:
-        """Replace the self-evaluation tables (as in the report file) and re-check them."""
-        report = Report(self.unit_name, self.year, self.unit, selfeval=tables)
-        selfevaluations(report)  # refuses a malformed table before anything changes
-        self.selfeval = tables
-        before, self._selfeval_findings = self._selfeval_findings, self._check_selfeval()
-        appeared = tuple(f for f in self._selfeval_findings if f not in before)
-        disappeared = tuple(f for f in before if f not in self._selfeval_findings)
-        return Change(frozenset(), appeared, disappeared)
+        """Replace the self-evaluation tables (as in the report file); only the tables that differ are re-checked.
+
+        The checker keeps `tables` as they are: give it a new list (and new dicts for changed tables)
+        rather than changing the ones it holds. A malformed table raises SelfEvalError, changing nothing.
+        """
+        return self._selfeval_change(self._selfeval.update(tables))
+
+    def set_selfeval_table(self, position: int, table: dict) -> Change:
+        """Replace the self-evaluation table at `position` (0-based), or add one after the last."""
+        tables = list(self._selfeval.tables)
+        if not 0 <= position <= len(tables):
+            raise IndexError(f"no self-evaluation table at {position}")
+        if position == len(tables):
+            tables.append(table)
+        else:
+            tables[position] = table
+        return self.set_selfeval(tables)
+
+    def _selfeval_change(self, update: TablesUpdate) -> Change:
+        for address, key in update.unread:
+            self._index[address].discard(key)
+        self._index_reads(update.read)
+        return Change(frozenset(), update.appeared, update.disappeared)
+
+    def _index_reads(self, reads) -> None:
+        for address, key in reads:
+            self._index.setdefault(address, set()).add(key)
 
     def remove_row(self, table_id: str, row: str) -> Change:
         """Clear a classification row's figures and name and take the row out of its table."""
@@ -169,6 +198,8 @@ class Checker:
         if row in table.fixed_rows or row not in self.present.get(table_id, set()):
             return compose(changes)
         self.present[table_id].discard(row)
+        if table_id in self._trees:
+            self._trees[table_id] = RowTree(table, rows_of(table, self.present))
         keys = {_row_key(table_id, row)}
         for rule in self._row_rules.get(table_id, ()):
             keys |= self._reinstall(rule)
@@ -202,13 +233,14 @@ class Checker:
 
     def _defining_check(self, address: str) -> Check | None:
         table_id = address.split(":")[0]
+        checks = [self._checks[k] for k in self._index.get(address, ()) if k in self._checks]
         candidates = [
-            self._checks[k]
-            for k in self._index.get(address, ())
-            if self._checks[k].rule.relation == "="
-            and self._checks[k].rule.table == table_id
-            and len(self._checks[k].left) == 1
-            and self._checks[k].left[0][0] == address
+            check
+            for check in checks
+            if check.rule.relation == "="
+            and check.rule.table == table_id
+            and len(check.left) == 1
+            and check.left[0][0] == address
         ]
         order = {"rows": 0, "hierarchy": 1, "columns": 2, "cells": 3}
         return min(candidates, key=lambda c: (order[c.rule.form], c.rule.id), default=None)
@@ -231,10 +263,13 @@ class Checker:
         if row in rows:
             return set()
         rows.add(row)
+        tree = self._trees.get(table_id)
+        if tree is not None:
+            tree.add(row)
         keys = {_row_key(table_id, row)}
         for rule in self._row_rules.get(table_id, ()):
             # A new row only adds checks or widens its parents' sums: nothing goes away.
-            for check in expand_new_row(rule, self.templates, self.present, table_id, row):
+            for check in expand_new_row(rule, self.templates, self.present, table_id, row, tree):
                 keys |= self._put(check)
         return keys
 
@@ -262,17 +297,31 @@ class Checker:
             self._index[address].discard(check.key)
 
     def _refresh_all(self, keys: set[str]) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+        """Re-evaluate `keys`; the findings that came and went, the 公开表's in listing order, then the self-evaluations'."""
         appeared, disappeared = [], []
+        selfeval_keys = []
         for key in keys:
+            if key.startswith(SELFEVAL_KEY):
+                selfeval_keys.append(key)
+                continue
             before = self._findings.get(key)
             after = self._refresh(key)
             if before != after:
+                self._listing = None
                 if before is not None:
                     disappeared.append(before)
+                    del self._order[bisect.bisect_left(self._order, (self._sort_key(before), key))]
                 if after is not None:
                     appeared.append(after)
-        order = sort_key(self.templates)
-        return tuple(sorted(appeared, key=order)), tuple(sorted(disappeared, key=order))
+                    bisect.insort(self._order, (self._sort_key(after), key))
+        appeared.sort(key=self._sort_key)
+        disappeared.sort(key=self._sort_key)
+        for key in sorted(selfeval_keys):
+            before, after = self._selfeval.refresh(key)
+            if before != after:
+                disappeared += [before] if before is not None else []
+                appeared += [after] if after is not None else []
+        return tuple(appeared), tuple(disappeared)
 
     def _refresh(self, key: str) -> Finding | None:
         kind, _, subject = key.partition("|")
@@ -313,31 +362,11 @@ class Checker:
         return Finding(check.rule.id, severity, table, check.addresses, expected, actual, diff, message, check.key)
 
     def _cell_finding(self, address: str) -> Finding | None:
-        value = self.values.get(address)
-        if value is None or value >= 0:
-            return None
-        table = address.split(":")[0]
-        message = f"{self.describer.cell(address, with_table=True)}为负数（{format_amount(value, self.unit)} {self.unit}），请核对"
-        return Finding("金额非负", "warning", table, (address,), None, value, None, message, _cell_key(address))
+        return negative_amount(address, self.values.get(address), self.describer, self.unit)
 
     def _row_finding(self, table_id: str, row: str) -> Finding | None:
-        table = self.templates.table(table_id)
-        if table.catalogue is None or row in table.special_rows or row not in self.present.get(table_id, ()):
-            return None
-        official = load_catalogue(table.catalogue).get(row)
-        label = self.labels.get(f"{table_id}:{row}")
-        catalogue_name = CATALOGUE_NAMES[table.catalogue]
-        if official is None:
-            rule, message = "科目编码", f"{table.printed}科目编码“{row}”不在{catalogue_name}中，请核对编码"
-        elif label and not same_name(label, official):
-            rule = "科目名称"
-            message = f"{table.printed}“{row}”行科目名称“{label.strip()}”与{catalogue_name}名称“{official}”不一致"
-        else:
-            return None
-        where = (f"{table_id}:{row}",)
-        return Finding(
-            f"{table_id}.{rule}", "warning", table_id, where, None, None, None, message, _row_key(table_id, row)
-        )
+        present = row in self.present.get(table_id, ())
+        return catalogue_row(self.templates.table(table_id), row, self.labels.get(f"{table_id}:{row}"), present)
 
 
 def compose(changes: list[Change]) -> Change:
@@ -361,11 +390,11 @@ def compose(changes: list[Change]) -> Change:
 
 
 def _row_key(table: str, row: str) -> str:
-    return f"row|{table}:{row}"
+    return CATALOGUE.key(f"{table}:{row}")
 
 
 def _cell_key(address: str) -> str:
-    return f"cell|{address}"
+    return NEGATIVE_AMOUNT.key(address)
 
 
 def audit(templates: TemplateSet, report: Report) -> list[Finding]:

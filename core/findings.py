@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.money import format_amount
-from core.rules import Check
+from core.rules.binding import Check
 from core.templates import TableTemplate, TemplateSet
 
 SEVERITIES = ("error", "warning", "rounding")

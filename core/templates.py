@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from core.rules import RuleSpec, RuleSyntaxError, parse_rule
+from core.rules.syntax import RuleSpec, RuleSyntaxError, parse_rule
 
 TABLE_IDS = tuple(f"公开{n:02d}" for n in range(1, 10))
 KINDS = ("lines", "classification", "single")

@@ -3,6 +3,7 @@ agreeing with a fresh full audit after every edit."""
 
 from __future__ import annotations
 
+import copy
 import functools
 import string
 from pathlib import Path
@@ -214,7 +215,7 @@ def _fresh_audit(checker: Checker, seed_report: Report):
         seed_report.amount_unit,
         cells=dict(checker.values),
         labels=dict(checker.labels),
-        selfeval=seed_report.selfeval,
+        selfeval=checker.selfeval,
     )
     return audit(checker.templates, report)
 
@@ -228,6 +229,7 @@ def _assert_consistent(checker: Checker, seed_report: Report, before: set, chang
         f"only incremental: {sorted(f.message for f in after - set(full))}\n"
         f"only full audit: {sorted(f.message for f in set(full) - after)}"
     )
+    assert incremental == full  # listed in the same order too
     assert after - before == set(change.appeared)
     assert before - after == set(change.disappeared)
     assert len(change.appeared) == len(set(change.appeared))
@@ -297,7 +299,29 @@ def _run_edits(seed: str, data) -> None:
 
     steps = data.draw(st.integers(1, 25), label="steps")
     for _ in range(steps):
-        if data.draw(st.integers(0, 9), label="op") < 2:
+        op = data.draw(st.integers(0, 9), label="op")
+        if op == 9 and checker.selfeval:
+            # Change one self-evaluation table: an amount it compares with the 公开表, or its 总分.
+            position = data.draw(st.integers(0, len(checker.selfeval) - 1), label="table")
+            table = copy.deepcopy(checker.selfeval[position])
+            section, field = data.draw(
+                st.sampled_from(
+                    [("budget", "B"), ("header", "基本支出总额"), ("header", "项目支出总额"), (None, "total")]
+                ),
+                label="field",
+            )
+            value = data.draw(st.sampled_from([None, "0", "300.00", "84015.98", "46675.73", "99.69"]), label="text")
+            place = table if section is None else table.setdefault(section, {})
+            if value is None:
+                place.pop(field, None)
+            else:
+                place[field] = value
+            before = set(checker.findings())
+            change = checker.set_selfeval_table(position, table)
+            _assert_consistent(checker, seed_report, before, change, None)
+            assert change.cells == frozenset()
+            continue
+        if op < 2:
             # Rename a classification row, or remove its name if it keeps a figure.
             table_id, row = _draw_row_to_name(data, checker, pools, set(checker.findings()))
             unnamed = _has_figures(checker, table_id, row) and data.draw(st.booleans(), label="unname")

@@ -2,7 +2,8 @@
 
 import pytest
 
-from core.rules import RuleSyntaxError, expand, parse_rule
+from core.rules.binding import expand
+from core.rules.syntax import RuleSyntaxError, parse_rule
 from core.templates import load_template_set
 
 
@@ -54,3 +55,19 @@ def test_class_placeholder_follows_the_printed_class_lines():
     pairs = {(c.left[0][0], c.right[0][0]) for c in expand(rule, templates, {})}
     assert ("公开01:38:2", "公开03:208:1") in pairs
     assert len(pairs) == 26
+
+
+def test_every_finding_names_a_rule_declared_in_one_place(seed_report):
+    from core.audit import Checker
+    from core.rules.coded import rule_ids
+
+    _, report, templates = seed_report
+    checker = Checker(templates, report)
+    checker.set("公开06:30201:1", -10_000)  # 金额非负
+    checker.set("公开02:2089999:1", 10_000)  # 科目编码, and 科目汇总 of its new parents
+    checker.set_label("公开03", "2080105", "自编名称")  # 科目名称
+    checker.set("公开01:27:1", 1)  # printed and table-to-table rules
+    rules = {f.rule for f in checker.findings()}
+    assert {"金额非负", "公开02.科目编码", "公开03.科目名称", "公开02.科目汇总"} <= rules
+    assert rules <= rule_ids(templates)
+    assert "自评.总分" in rule_ids(templates) and "表间.自评公开01.执行数" in rule_ids(templates)

@@ -435,9 +435,9 @@ def test_a_project_spending_more_than_all_projects_is_only_a_warning():
 
 @pytest.mark.parametrize(("year", "line"), [(2022, "58"), (2023, "58"), (2024, "57")])
 def test_total_expense_line_follows_the_year_layout(year, line):
-    from core.selfeval import _total_expense_line
+    from core.rules.coded import total_expense_cell
 
-    assert _total_expense_line(load_template_set(year)) == f"公开01:{line}:2"
+    assert total_expense_cell(load_template_set(year)) == f"公开01:{line}:2"
 
 
 # --- the model ------------------------------------------------------------------------------------------
