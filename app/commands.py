@@ -92,5 +92,6 @@ def run_restore(db_path: str | None, backup: str | None, out: TextIO | None = No
     except DatabaseError as exc:
         return _say_failure("恢复失败：", OperationFailed(str(exc), exc.detail), err)
     path = Path(db_path) if db_path else default_path()
-    print(f"已用备份 {restored.backup.name} 恢复数据库 {path}。{restored.note}", file=out)
+    kept = f"；原文件保存为 {restored.kept.name}" if restored.kept else ""
+    print(f"已用备份 {restored.backup.name} 恢复数据库 {path}{kept}。{restored.note}", file=out)
     return EXIT_OK

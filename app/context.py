@@ -90,7 +90,6 @@ class AppContext:
         return ReportSession(self.db, report_id, templates_for)
 
     def create_report(self, unit_name: str, year: int, unit_code: str | None = None, kind: str | None = None) -> int:
-        self._refuse_if_read_only()
         with failing_as_operation():
             if kind is None:
                 return repository.create_report(self.db, unit_name, year, unit_code)
@@ -106,7 +105,6 @@ class AppContext:
 
     def import_report(self, report: Report, replace: bool = False, notes: tuple[str, ...] = ()) -> ImportOutcome:
         """The whole report goes in, or nothing does."""
-        self._refuse_if_read_only()
         with failing_as_operation():
             existed = repository.find_report(self.db, report.unit_name, report.year) is not None
             report_id = repository.import_report(self.db, report, replace=replace)
@@ -124,7 +122,3 @@ class AppContext:
         if info is None:
             raise OperationFailed(f"数据库中没有“{unit_name}”{year}年度的报表")
         return self.export(info.id, path)
-
-    def _refuse_if_read_only(self) -> None:
-        if self.db.read_only:
-            raise OperationFailed(f"不能修改：{self.read_only_reason or '数据库以只读方式打开'}")

@@ -383,6 +383,8 @@ def restore_backup(path: str | Path | None, backup: Path | None = None) -> tuple
     if owner is not None:
         raise DatabaseInUse(path, owner, hint="请先关闭正在使用它的程序，再恢复；数据库未作改动。")
     try:
+        if not os.access(real.parent, os.W_OK):  # the restored copy is made beside the database, then renamed
+            raise DatabaseError(f"无法恢复数据库“{path}”：{READ_ONLY_FOLDER}，数据库未作改动")
         source = Path(backup) if backup else backups.newest_good_backup(real)
         if source is None:
             raise DatabaseError(f"没有找到“{path}”的可用备份")

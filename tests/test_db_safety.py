@@ -279,7 +279,9 @@ def test_a_read_only_folder_opens_read_only_and_says_why(tmp_path, monkeypatch, 
         assert main(["import", str(SEED_REPORTS["001"]), "--db", str(path)]) == 2
         assert main(["restore", "--db", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.count("只读") == 2 and "Traceback" not in err and "损坏" not in err
+    imported, restored = err.splitlines()[:2]
+    assert "只读" in imported and "文件夹只读" in restored, "each refusal says why: the folder is read-only"
+    assert "Traceback" not in err and "损坏" not in err
     assert digest(path) == before and files_beside(path) == beside
 
 
