@@ -194,3 +194,24 @@ def test_rounding_of_many_units_is_a_tail_difference_of_the_consolidation():
     [finding] = [f for f in department.findings() if f.rule == "公开01.本年收入合计"]
     assert finding.severity == "rounding" and finding.message.endswith(ACCUMULATED_ROUNDING)
     assert finding.diff == 27 * 10_000
+
+
+def test_a_unit_filling_a_zero_can_turn_an_error_into_a_tail_difference():
+    # The sum does not move, but one more filled cell may carry 0.005 万元 more rounding.
+    units = [
+        Report("甲", 2023, cells={"公开01:27:1": 15_000}),
+        Report("乙", 2023, cells={"公开01:1:1": 0}),
+        Report("丙", 2023),
+    ]
+    department = consolidate("部门", units)
+    [error] = [f for f in department.findings() if f.rule == "公开01.本年收入合计"]
+    assert error.severity == "error"
+    change = department.set("丙", "公开01:27:1", 0)
+    assert change.disappeared == (error,)
+    [rounding] = change.appeared
+    assert (rounding.rule, rounding.severity, rounding.diff) == ("公开01.本年收入合计", "rounding", 15_000)
+    assert (
+        department.findings()
+        == consolidate("部门", [*units[:2], Report("丙", 2023, cells={"公开01:27:1": 0})]).findings()
+    )
+    assert department.set("丙", "公开01:27:1", None).appeared == (error,)
