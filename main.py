@@ -20,10 +20,23 @@ def build_parser() -> argparse.ArgumentParser:
     database = argparse.ArgumentParser(add_help=False)
     database.add_argument("--db", help="数据库文件（默认在用户数据文件夹）")
     load = commands.add_parser(
-        "import", parents=[database], help="把报表文件（.json）或工作簿（.xlsx）导入数据库，全部成功或全部不导入"
+        "import",
+        parents=[database],
+        help="把报表文件（.json）、工作簿（.xlsx）或一个文件夹中的全部文件导入数据库，每个文件全部成功或全部不导入",
     )
-    load.add_argument("file", help="报表文件（.json）或工作簿（.xlsx）")
+    load.add_argument("file", help="报表文件（.json）、工作簿（.xlsx），或含有它们的文件夹（须加 --department）")
     load.add_argument("--replace", action="store_true", help="覆盖数据库中同一单位同一年度的报表")
+    load.add_argument("--department", help="把导入的单位放在这个部门之下（没有则新建）")
+    merge = commands.add_parser(
+        "consolidate", parents=[database], help="汇总各单位报表（加调整条目），输出部门汇总表并审核"
+    )
+    merge.add_argument(
+        "files", nargs="*", help="各单位的报表文件（.json/.xlsx）；不给时用 --unit 与 --year 从数据库汇总"
+    )
+    merge.add_argument("--adjust", help="调整文件（.json，格式 juesuan-adjust/1）")
+    merge.add_argument("--unit", required=True, help="汇总表的单位名称（从数据库汇总时为部门名称）")
+    merge.add_argument("--year", type=int, help="年度（从数据库汇总时必填）")
+    merge.add_argument("-o", "--output", required=True, help="输出文件（.json 或 .xlsx）")
     export = commands.add_parser("export", parents=[database], help="从数据库导出一个单位一个年度的报表")
     export.add_argument("--unit", required=True, help="单位名称")
     export.add_argument("--year", required=True, type=int, help="年度")
@@ -57,6 +70,20 @@ def main(argv: list[str] | None = None) -> int:
         from core.narrative.command import run_narrative
 
         return run_narrative(args.file, args.previous, args.output)
+    if args.command == "consolidate" or (args.command == "import" and (args.department or os.path.isdir(args.file))):
+        from app import department_commands
+
+        if args.command == "import":
+            if not args.department:
+                print("导入文件夹时请用 --department 指定这些单位所属的部门", file=sys.stderr)
+                return 2
+            return department_commands.run_import_into_department([args.file], args.department, args.db, args.replace)
+        if args.files:
+            return department_commands.run_consolidate_files(args.files, args.adjust, args.unit, args.output)
+        if args.year is None:
+            print("从数据库汇总时请给出 --year（或直接给出各单位的报表文件）", file=sys.stderr)
+            return 2
+        return department_commands.run_consolidate_db(args.db, args.unit, args.year, args.adjust, args.output)
     if args.command in ("import", "export", "restore"):
         from app import commands
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from core.status import (  # noqa: F401 - re-exported for the modules that read them here
@@ -200,3 +200,34 @@ class SelfEvalIndicator(Base):
     target: Mapped[str | None] = mapped_column(Text)
     actual: Mapped[str | None] = mapped_column(Text)
     score: Mapped[str | None] = mapped_column(String(40))
+
+
+class DepartmentAdjustment(Base):
+    """One 调整 entry of a department's consolidation for a year (core.consolidate.Adjustment)."""
+
+    __tablename__ = "department_adjustments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    address: Mapped[str] = mapped_column(String(80))
+    fen: Mapped[int] = mapped_column(BigInteger)
+    totals: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text)
+
+
+class AuditSummary(Base):
+    """A report's finding counts by table, kept so the department overview need not audit every unit again.
+
+    `stamp` is the program version and the report's latest edit-log entry: any change to the report writes
+    a log entry, so a different stamp means the counts are stale.
+    """
+
+    __tablename__ = "audit_summaries"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(80))
+    counts: Mapped[str] = mapped_column(
+        Text
+    )  # JSON: {table: {"error": n, "warning": n, "rounding": n, "warnings": [key…]}}
