@@ -91,14 +91,32 @@ def print_unreadable(exc: ReportFileError, err: TextIO) -> None:
         print(f"详细信息：{exc.detail}", file=err)
 
 
-def run_audit(path: str, as_json: bool, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """`audit FILE`: print the findings; 0 no error, 1 at least one error, 2 unreadable file."""
+def run_audit(
+    path: str,
+    as_json: bool,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    previous: str | None = None,
+    text: str | None = None,
+) -> int:
+    """`audit FILE [--previous PREV] [--text DOC]`: print the findings; 0 no error, 1 at least one error,
+    2 unreadable input. `text` is a written 情况说明 checked against the tables (and last year's, if given)."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
         report, templates = load_report(path)
+        last_year = load_report(previous)[0] if previous else None
     except ReportFileError as exc:
         print_unreadable(exc, err)
         return EXIT_UNREADABLE
+    narrative = None
+    if text:
+        from core.narrative.command import DocumentError, check_text_file
+
+        try:
+            narrative = check_text_file(report, templates, text, last_year)
+        except DocumentError as exc:
+            print(f"无法读取情况说明：{exc}", file=err)
+            return EXIT_UNREADABLE
     try:
         findings = audit(templates, report)
     except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError) as exc:
@@ -106,7 +124,11 @@ def run_audit(path: str, as_json: bool, out: TextIO | None = None, err: TextIO |
         print(f"无法审核报表“{Path(path).name}”：其中有无法计算的数值（如位数或指数过大的得分、分值）", file=err)
         print(f"详细信息：{type(exc).__name__}: {exc}", file=err)
         return EXIT_UNREADABLE
+    if narrative is not None:
+        findings = findings + narrative.findings
     summary = summarise(report, findings)
+    if narrative is not None:
+        summary["narrative"] = {"checked": narrative.checked, "skipped": narrative.skipped}
     if as_json:
         data = {"findings": [finding_to_dict(f, report.amount_unit) for f in findings], "summary": summary}
         print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
@@ -124,3 +146,6 @@ def _print_text(report: Report, findings: list[Finding], summary: dict, out: Tex
         print(f"  {finding.message}", file=out)
     if not findings:
         print("全部勾稽关系成立。", file=out)
+    if "narrative" in summary:
+        told = summary["narrative"]
+        print(f"\n情况说明：核对 {told['checked']} 处表述，{told['skipped']} 处无法与报表对应而未核对。", file=out)

@@ -110,3 +110,15 @@ def test_real_process_exit_status_and_no_traceback(tmp_path):
     bad.write_text("{", encoding="utf-8")
     broken = subprocess.run([sys.executable, "main.py", "audit", str(bad)], cwd=ROOT, capture_output=True, text=True)
     assert broken.returncode == 2 and "Traceback" not in broken.stderr
+
+
+def test_audit_with_text_checks_the_written_narrative(capsys):
+    text = ROOT / "tests" / "fixtures" / "seed_texts" / "001_be543deed8a18d71.txt"
+    status, out, _ = run(["audit", str(SEED_REPORTS["001"]), "--text", str(text), "--json"], capsys)
+    data = json.loads(out)
+    narrative = [f for f in data["findings"] if f["table"] == "情况说明"]
+    # 九(一) says 完成全年预算的48% where 公开09 gives 0.48 of 0.48: 100%.
+    assert any(f["severity"] == "error" and "九(一)" in f["message"] and "48%" in f["message"] for f in narrative)
+    assert data["summary"]["narrative"]["checked"] > 0 and status == 1
+    status, _, err = run(["audit", str(SEED_REPORTS["001"]), "--text", str(ROOT / "missing.docx")], capsys)
+    assert status == 2 and "情况说明" in err

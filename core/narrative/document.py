@@ -76,9 +76,13 @@ def _docx_text(path: Path) -> str:
 
     import docx
 
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if not path.exists():
+        raise FileNotFoundError(path)  # said as 找不到文件 by read_document
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
         raise DocumentError(f"“{path.name}”不是有效的 Word 文档（.docx）：{exc}") from None
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
