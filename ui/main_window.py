@@ -48,14 +48,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("决算审核台" + ("（只读）" if context.read_only else ""))
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["报表", "状态"])
-        self.tree.setColumnWidth(0, 230)
+        self.tree.setColumnWidth(0, 175)
         self.tree.itemSelectionChanged.connect(self._tree_selected)
         self.stack = QStackedWidget()
         splitter = QSplitter()
         splitter.addWidget(self.tree)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 1100])
+        splitter.setSizes([250, 1100])
         # Above the tables: why nothing can be saved (read-only, locked), and the last write that failed.
         self.notice = Banner("notice", closable=False)
         self.problem = Banner("problem", closable=True)
@@ -72,12 +72,21 @@ class MainWindow(QMainWindow):
         for label in (self.counts_label, self.unit_label, self.saved_label):
             self.statusBar().addPermanentWidget(label)
         self._make_actions()
-        self.resize(1400, 900)
+        self._fit_to_screen()
         self.restoreGeometry(self.settings.value("geometry", b""))
         self._show_notice()
         self.populate_tree()
 
     # -- building ------------------------------------------------------------------------------
+
+    def _fit_to_screen(self) -> None:
+        """At most 1400×900, never larger than the screen (office PCs are often 1366×768): then maximised."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is None or (screen.width() >= 1400 and screen.height() >= 900):
+            self.resize(1400, 900)
+            return
+        self.resize(screen.width(), screen.height())
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def _make_actions(self) -> None:
         menus = self.menuBar()
@@ -113,6 +122,9 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(unit == "万元")
             units.addAction(action)
+        self.findings_action = self._action(view_menu, "显示审核结果面板", self._show_findings, QKeySequence("F12"))
+        self.findings_action.setCheckable(True)
+        self.findings_action.setChecked(True)
         self.hide_empty_action = self._action(view_menu, "隐藏无数字的科目行", self.toggle_hide_empty)
         self.hide_empty_action.setCheckable(True)
         help_menu = menus.addMenu("帮助(&H)")
@@ -195,7 +207,11 @@ class MainWindow(QMainWindow):
         self.findings = FindingsDock(self.session, self)
         self.findings.jump.connect(self.jump_to)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings)
-        self.restoreState(self.settings.value("state", b""))
+        if not self.restoreState(self.settings.value("state", b"")):
+            # First start: the findings take a fifth of the height, the tables the rest.
+            self.resizeDocks([self.findings], [max(self.height() // 5, 120)], Qt.Orientation.Vertical)
+        self.findings.setVisible(self.findings_action.isChecked())
+        self.findings.visibilityChanged.connect(self._findings_shown)
         self.undo_action.setEnabled(True)
         year_item.takeChildren()
         self.table_items: dict[str, QTreeWidgetItem] = {}
@@ -352,6 +368,14 @@ class MainWindow(QMainWindow):
                 view.refresh_unit()
                 view.model.layoutChanged.emit()
             self._show_counts(set())
+
+    def _show_findings(self, shown: bool) -> None:
+        if self.findings is not None:
+            self.findings.setVisible(shown)
+
+    def _findings_shown(self, shown: bool) -> None:
+        if not self.isMinimized() and self.isVisible():
+            self.findings_action.setChecked(shown)
 
     def toggle_hide_empty(self) -> None:
         for view in self.views.values():

@@ -160,8 +160,11 @@ class TableModel(QAbstractTableModel):
                 return QBrush(SEVERITY_COLOURS[severity])
             if cell.kind != AMOUNT or not self._editable(cell):
                 return QBrush(QColor("#f6f6f6")) if cell.kind == AMOUNT else None
-        if role == Qt.ItemDataRole.ToolTipRole and key:
-            return self._tooltip(key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            told = self._tooltip(key) if key else None
+            if told is None and cell.kind in (NAME, "text", "code"):
+                return self.data(index) or None  # the whole label, where its column is too narrow for it
+            return told
         if role == Qt.ItemDataRole.UserRole:
             return key
         return None

@@ -26,7 +26,6 @@ from ui.open_report import OpenReport
 from ui.table_model import TableModel
 
 ROW_HEIGHT = 24
-CHAR_WIDTH = 13
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -280,26 +279,96 @@ class TableView(QWidget):
         unit_line.addWidget(self.unit_label)
         self.header = _header_view(self.model)
         self.body = BodyView(self.model, self)
-        self._sync_columns()
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(title)
-        layout.addWidget(number)
+        # 表号 on the unit line, as printed at its right end: one line less above the figures.
+        unit_line.insertWidget(2, number)
+        unit_line.insertSpacing(3, 24)
         layout.addLayout(unit_line)
         layout.addWidget(self.header)
         layout.addWidget(self.body, 1)
         layout.setSpacing(2)
+        for view in (self.header, self.body):
+            view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Both scroll by pixels over the same column widths, so the header stays over its columns.
         self.body.horizontalScrollBar().valueChanged.connect(self.header.horizontalScrollBar().setValue)
-        self.model.modelReset.connect(self._sync_columns)
+        self.model.modelReset.connect(self.fit_columns)
+        self.model.rowsInserted.connect(self.fit_columns)
+        self.model.dataChanged.connect(self._widen_if_needed)
         self.refresh_unit()
+        self.fit_columns()
 
     def refresh_unit(self) -> None:
         self.unit_label.setText(f"单位：{self.session.display_unit}")
+        self.fit_columns()
 
-    def _sync_columns(self) -> None:
-        for column, width in enumerate(self.model.grid.widths):
-            pixels = width * CHAR_WIDTH
-            self.body.setColumnWidth(column, pixels)
-            self.header.setColumnWidth(column, pixels)
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self, *_args) -> None:
+        """Amount columns as wide as their widest figure (never cut); the labels share what is left.
+
+        At 1366×768 with the tree shown every amount column of every table is then on screen; a label
+        too long for its column is elided, its full text in the tooltip.
+        """
+        widths = column_widths(self.model, self.body.fontMetrics(), self.session.display_unit)
+        # From the widget's own width: on a resize the body's viewport has not been laid out yet.
+        margins = self.layout().contentsMargins()
+        scrollbar = self.body.verticalScrollBar().sizeHint().width()
+        available = self.width() - margins.left() - margins.right() - scrollbar - 2 * self.body.frameWidth()
+        fixed = sum(w for w, kind in widths if kind != "label")
+        labels = [i for i, (_, kind) in enumerate(widths) if kind == "label"]
+        natural = sum(widths[i][0] for i in labels)
+        room = max(available - fixed - 2, 0)
+        for column, (width, kind) in enumerate(widths):
+            if kind == "label" and natural > room:
+                width = max(MIN_LABEL, int(width * room / natural))
+            self.body.setColumnWidth(column, width)
+            self.header.setColumnWidth(column, width)
+        self.header.resizeRowsToContents()
+        self.header.setFixedHeight(sum(self.header.rowHeight(r) for r in range(self.header.model().rowCount())) + 4)
+
+    def _widen_if_needed(self, first: QModelIndex, last: QModelIndex, _roles=()) -> None:
+        """A figure grown wider than its column (an edit, 元 instead of 万元) widens it at once."""
+        metrics = self.body.fontMetrics()
+        for row in range(first.row(), last.row() + 1):
+            for column in range(first.column(), last.column() + 1):
+                index = self.model.index(row, column)
+                if self.model.cell(index).kind != AMOUNT:
+                    continue
+                if metrics.horizontalAdvance(str(index.data() or "")) + AMOUNT_PADDING > self.body.columnWidth(column):
+                    QTimer.singleShot(0, self, self.fit_columns)
+                    return
+
+
+#: Pixels around a figure in its column, and the narrowest a label column is squeezed to.
+AMOUNT_PADDING, MIN_LABEL = 18, 90
+
+
+def column_widths(model: TableModel, metrics, unit: str) -> list[tuple[int, str]]:
+    """(natural width in pixels, kind) of every body column: amount, label, line (行次) or code."""
+    from core.money import format_amount
+
+    grid = model.grid
+    result = []
+    for column in range(grid.columns):
+        cells = [row[column] for row in grid.body]
+        kinds = {c.kind for c in cells if c.kind not in ("text",) or c.text}
+        if AMOUNT in kinds:
+            texts = [format_amount(model.session.value(c.address), unit) for c in cells if c.kind == AMOUNT]
+            widest = max((metrics.horizontalAdvance(t) for t in texts if t), default=0)
+            result.append((max(widest, metrics.horizontalAdvance("000,000.00")) + AMOUNT_PADDING, "amount"))
+        elif kinds <= {"line"}:
+            result.append((metrics.horizontalAdvance("行次") + 16, "line"))
+        elif kinds <= {"code", NEW_CODE, "text"} and any(c.kind == "code" for c in cells):
+            result.append((metrics.horizontalAdvance("2080199") + 18, "code"))
+        else:
+            texts = [("　" * max(c.level, 0)) + (c.text or "") for c in cells]
+            widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+            result.append((max(widest + 16, MIN_LABEL), "label"))
+    return result
 
 
 def _header_view(model: TableModel) -> QTableView:
@@ -328,6 +397,7 @@ def _header_view(model: TableModel) -> QTableView:
             c += colspan
     view.horizontalHeader().hide()
     view.verticalHeader().hide()
+    view.setWordWrap(True)  # a header narrower than its words takes a second line
     view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT + 4)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
