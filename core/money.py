@@ -110,6 +110,30 @@ def parse_amount(text: str | int | None, unit: str = "万元") -> int | None:
     return -fen if match["sign"] else fen
 
 
+#: Decimals a typed figure may have: as many as the tables print.
+TYPED_DECIMALS = 2
+
+
+def parse_typed_amount(text: str, unit: str = "万元") -> int | None:
+    """What a user types or pastes into a table cell, in the unit shown.
+
+    As `parse_amount`, and also the accountants' negative in parentheses, （100） or (100), as −100.
+    At most two decimals, as the tables print: a finer figure is refused, never rounded (in 万元 one
+    can switch to 元 for amounts to the 分).
+    """
+    cleaned = _normalise(str(text))
+    negative = len(cleaned) > 2 and cleaned[0] == "(" and cleaned[-1] == ")"  # NFKC makes （） into ()
+    if negative:
+        cleaned = cleaned[1:-1]
+        if cleaned.startswith("-"):
+            raise AmountError(f"无法识别的金额：“{shorten(str(text).strip())}”（括号已表示负数，不能再加负号）")
+    if "." in cleaned and len(cleaned.split(".", 1)[1].rstrip("0")) > TYPED_DECIMALS:
+        finer = "；更精确的金额请把金额单位切换为“元”后输入" if unit == "万元" else ""
+        raise AmountError(f"金额“{shorten(str(text).strip())}”的小数超过两位，表中金额只到两位小数{finer}")
+    fen = parse_amount(cleaned, unit)
+    return -fen if negative and fen is not None else fen
+
+
 def format_amount(fen: int | None, unit: str = "万元", thousands: bool = True) -> str:
     """Show 分 in `unit` with two decimals (rounded half away from zero); None is blank."""
     if fen is None:

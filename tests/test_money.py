@@ -65,3 +65,16 @@ def test_amount_text_is_exact():
     assert amount_text(1_234_567) == "1.234567"
     assert amount_text(-10_000) == "-0.01"
     assert amount_text(105, "元") == "1.05"
+
+
+def test_typed_amounts_take_accounting_negatives_and_at_most_two_decimals():
+    from core.money import parse_typed_amount
+
+    assert parse_typed_amount("（100）") == parse_typed_amount("(100)") == -100 * 1_000_000
+    assert parse_typed_amount("(1,234.50)") == -1_234_500_000
+    assert parse_typed_amount("0.10") == 100_000
+    for text, said in (("0.001", "小数超过两位"), ("(-1)", "括号"), ("1e5", "无法识别")):
+        with pytest.raises(AmountError, match=said):
+            parse_typed_amount(text)
+    with pytest.raises(AmountError, match="小数超过两位"):
+        parse_typed_amount("0.001", "元")

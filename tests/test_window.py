@@ -94,12 +94,56 @@ def test_paste_with_a_bad_field_changes_nothing(window):
     assert stored(window, "公开09:1:1") == 80_630_000
 
 
-def test_bad_input_is_refused_with_a_message_and_the_old_value_stays(window, qtbot):
+def type_without_waiting(qtbot, view, address, text):
+    """Type and press Enter; the editor may stay open (refused input)."""
+    view.body.setCurrentIndex(index_of(view, address))
+    qtbot.keyClicks(view.body, text[0])
+    (editor,) = view.body.findChildren(QLineEdit)
+    qtbot.keyClicks(editor, text[1:])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    return editor
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("8l993.54", "无法识别的金额"),
+        ("abc", "无法识别的金额"),
+        ("1e5", "无法识别的金额"),
+        ("1.2345678", "小数超过两位"),
+        ("0.001", "小数超过两位"),
+        ("1" * 30, "超出范围"),
+    ],
+)
+def test_rejected_input_stays_in_its_editor_with_the_reason_at_the_cell(window, qtbot, typed, said):
     view = window.show_table("公开01")
-    type_into(qtbot, view, "公开01:1:1", "8l993.54")
+    editor = type_without_waiting(qtbot, view, "公开01:1:1", typed)
+    assert view.body.state() == QAbstractItemView.State.EditingState, "the editor stays open"
+    assert editor.text() == typed, "what was typed is still there, to correct"
+    assert view.body.note.isVisible() and said in view.body.note.text()
+    assert said in window.statusBar().currentMessage()
     assert stored(window, "公开01:1:1") == 81_993_540_000
-    assert "无法识别的金额" in window.statusBar().currentMessage()
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: view.body.state() != QAbstractItemView.State.EditingState)
+    assert not view.body.note.isVisible()
     assert view.model.data(index_of(view, "公开01:1:1")) == "81,993.54"
+
+
+def test_a_corrected_entry_is_taken_and_the_refusal_goes(window, qtbot):
+    view = window.show_table("公开01")
+    editor = type_without_waiting(qtbot, view, "公开01:6:1", "12.345")
+    editor.setText("12.34")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.body.state() != QAbstractItemView.State.EditingState)
+    assert stored(window, "公开01:6:1") == 12_340_000
+    assert not view.body.note.isVisible() and "小数" not in window.statusBar().currentMessage()
+
+
+def test_accounting_negatives_in_parentheses_are_taken(window, qtbot):
+    view = window.show_table("公开01")
+    type_into(qtbot, view, "公开01:6:1", "(100)")  # QTest types Latin-1 only; （100） is the same (test_money)
+    assert stored(window, "公开01:6:1") == -100 * WAN
 
 
 def test_delete_clears_the_selection(window, qtbot):

@@ -201,6 +201,7 @@ class MainWindow(QMainWindow):
         self.session.changed.connect(self._after_change)
         self.session.saved.connect(lambda: self.saved_label.setText(f"已保存 {datetime.now():%H:%M:%S}"))
         self.session.saved.connect(self.problem.clear)  # a write went through: the last failure is over
+        self.session.saved.connect(self.statusBar().clearMessage)  # and so is the last refusal
         self.session.failed.connect(self.write_failed)
         self.problem.clear()
         self._show_notice()

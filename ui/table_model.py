@@ -12,7 +12,7 @@ from app.changes import OpChanges
 from app.errors import OperationFailed
 from core.catalogue import load_catalogue
 from core.findings import SEVERITY_NAMES, value_text
-from core.money import AmountError, format_amount, parse_amount
+from core.money import AmountError, format_amount, parse_typed_amount
 from ui.grid import AMOUNT, NAME, NEW_CODE, Grid, GridCell, build_grid
 from ui.open_report import OpenReport
 
@@ -37,7 +37,8 @@ class TableModel(QAbstractTableModel):
         self.session = session
         self.table = session.templates.table(table_id)
         self.hide_empty = False
-        #: Whether the last setData failed to write (the editor then stays open with the typed text).
+        #: Whether the last setData kept nothing: input refused or a write that failed (the editor then stays
+        #: open with the typed text).
         self.write_failed = False
         self.grid = self._layout()
         self._index_positions()
@@ -207,9 +208,11 @@ class TableModel(QAbstractTableModel):
         try:
             if cell.kind == AMOUNT:
                 try:
-                    fen = parse_amount(text, self.session.display_unit)
+                    fen = parse_typed_amount(text, self.session.display_unit)
                 except AmountError as exc:
-                    self.refused.emit(str(exc), index)
+                    # Not an amount: the editor stays open with what was typed, the reason at the cell.
+                    self.write_failed = True
+                    self.refused.emit(f"{exc}。请修改后按回车，或按 Esc 放弃", index)
                     return False
                 self.session.edit([(cell.address, fen)], f"修改 {cell.address}")
                 return True
@@ -230,11 +233,13 @@ class TableModel(QAbstractTableModel):
         if not code:
             return False
         if not self.table.is_row(code) or code in self.table.special_rows:
+            self.write_failed = True  # the typed code stays in its editor, to be corrected
             self.refused.emit(
                 f"科目编码“{code}”应为 {'/'.join(map(str, self.table.levels))} 位数字", index or QModelIndex()
             )
             return False
         if code in self.session.checker.present.get(self.table.id, set()):
+            self.write_failed = True
             self.refused.emit(f"{self.table.printed}已有科目“{code}”", index or QModelIndex())
             return False
         # A row exists through its figures or its name: the catalogue's name, or the code itself

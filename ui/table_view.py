@@ -13,14 +13,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QStyledItemDelegate,
     QTableView,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from app.errors import OperationFailed
 from core.catalogue import load_catalogue
-from core.money import AmountError, parse_amount
+from core.money import AmountError, parse_typed_amount
 from ui.grid import AMOUNT, NAME, NEW_CODE
 from ui.open_report import OpenReport
 from ui.table_model import TableModel
@@ -82,6 +81,13 @@ class BodyView(QTableView):
         self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.setAlternatingRowColors(False)
         self.setWordWrap(False)
+        #: The reason an entry was not taken, shown under its cell.
+        self.note = QLabel(self.viewport())
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(
+            "QLabel { background: #fdecea; color: #8a1c12; border: 1px solid #c0392b; padding: 3px 6px; }"
+        )
+        self.note.hide()
         model.refused.connect(self._refused)
         # A new or removed row rebuilds the grid: keep the cursor on the same cell.
         self._kept: str | None = None
@@ -102,10 +108,28 @@ class BodyView(QTableView):
         return self.model()
 
     def _refused(self, message: str, index: QModelIndex) -> None:
+        """Say why at the cell itself (a note under it that stays until the next move or accepted entry)."""
         self.status.emit(message)
-        if index.isValid():
-            rect = self.visualRect(index)
-            QToolTip.showText(self.viewport().mapToGlobal(rect.bottomLeft()), message, self)
+        if not index.isValid():
+            return
+        rect = self.visualRect(index)
+        self.note.setText(message)
+        self.note.setMaximumWidth(max(self.viewport().width() - 8, 200))
+        self.note.adjustSize()
+        x = min(rect.left(), max(self.viewport().width() - self.note.width() - 4, 0))
+        y = (
+            rect.bottom() + 2
+            if rect.bottom() + self.note.height() < self.viewport().height()
+            else rect.top() - self.note.height() - 2
+        )
+        self.note.move(x, y)
+        self.note.show()
+        self.note.raise_()
+
+    def currentChanged(self, current, previous) -> None:  # noqa: N802 - Qt's name
+        super().currentChanged(current, previous)
+        if current != previous:
+            self.note.hide()
 
     def keyPressEvent(self, event):  # noqa: N802 - Qt's name
         if event.matches(QKeySequence.StandardKey.Copy):
@@ -141,6 +165,7 @@ class BodyView(QTableView):
             QTimer.singleShot(0, editor, lambda: self._back_to(editor))
             return
         delegate.held = None
+        self.note.hide()
         # Enter commits and moves down, as in a spreadsheet.
         if hint == QStyledItemDelegate.EndEditHint.SubmitModelCache:
             super().closeEditor(editor, QStyledItemDelegate.EndEditHint.NoHint)
@@ -210,7 +235,7 @@ class BodyView(QTableView):
                 if cell.kind != AMOUNT:
                     continue
                 try:
-                    edits.append((cell.address, parse_amount(field, unit)))
+                    edits.append((cell.address, parse_typed_amount(field, unit)))
                 except AmountError as exc:
                     self._refused(f"粘贴未进行：第{r + 1}行第{c + 1}列，{exc}", model.index(row, col))
                     return False

@@ -75,7 +75,6 @@ def _docx_text(path: Path) -> str:
     import zipfile
 
     import docx
-
     from docx.opc.exceptions import PackageNotFoundError
 
     if not path.exists():
