@@ -116,6 +116,20 @@ class FindingsFilter(QSortFilterProxyModel):
         self.table: str | None = None
         self.severity: str | None = None
 
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802 - Qt's name
+        """A header click sorts: 级别 by severity, 相差 by size, 表 in printed order, the rest as text."""
+        rows = self.sourceModel().rows
+        a, b = rows[left.row()], rows[right.row()]
+        column = left.column()
+        if column == 0:
+            return SEVERITIES.index(a.severity) < SEVERITIES.index(b.severity)
+        if column == 4:
+            return abs(a.diff or 0) < abs(b.diff or 0)
+        if column == 1:
+            order = self.sourceModel()._order
+            return order(a)[1:3] < order(b)[1:3]
+        return str(left.data() or "") < str(right.data() or "")
+
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 - Qt's name
         finding = self.sourceModel().rows[row]
         return (self.table is None or finding.table == self.table) and (
@@ -144,6 +158,9 @@ class FindingsDock(QDockWidget):
         for column, width in ((0, 48), (1, 150), (2, 70), (4, 90)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
+        # Errors first, then by table, until a header is clicked (every column sorts).
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
         self.view.doubleClicked.connect(self._jump)
         self.table_filter = QComboBox()
         self.table_filter.addItem("全部表", None)

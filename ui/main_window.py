@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -312,36 +312,48 @@ class MainWindow(QMainWindow):
         if changes.status:
             self._show_notice()
             self.year_item.setText(1, self.session.info.status)
-        touched = set()
+        touched = {cell.split(":")[0] for cell in changes.cells}
         for finding, step in [(f, -1) for f in changes.audit.disappeared] + [(f, 1) for f in changes.audit.appeared]:
-            self._counts.setdefault(finding.table, Counter())[finding.severity] += step
-            touched.add(finding.table)
+            self._totals[finding.severity] += step
+            for table in tables_touched(finding):
+                self._counts.setdefault(table, Counter())[finding.severity] += step
+                touched.add(table)
         self._show_counts(touched)
 
     def _count_all(self) -> None:
         self._counts: dict[str, Counter] = {}
+        self._totals = Counter()
         for finding in self.session.findings():
-            self._counts.setdefault(finding.table, Counter())[finding.severity] += 1
+            self._totals[finding.severity] += 1
+            for table in tables_touched(finding):
+                self._counts.setdefault(table, Counter())[finding.severity] += 1
         self._show_counts(set(self.table_items) | set(self.selfeval_items))
 
     def _show_counts(self, tables: set[str]) -> None:
-        totals = sum(self._counts.values(), Counter())
+        """The status bar's totals, and each table's mark in the tree: its worst finding, or 未填 / 通过."""
+        totals = self._totals
         self.counts_label.setText("　".join(f"{SEVERITY_NAMES[s]} {totals[s]}" for s in SEVERITIES))
         self.unit_label.setText(f"金额单位：{self.session.display_unit}")
+        filled = None
         for table_id in tables:
             item = self.table_items.get(table_id) or self.selfeval_items.get(table_id)
             if item is None:
                 continue
             counts = self._counts.get(table_id, Counter())
             if counts["error"]:
-                item.setText(1, f"✖ {counts['error']} 错误")
-                item.setForeground(1, Qt.GlobalColor.red)
+                text, colour = f"✖ {counts['error']} 错误", TREE_COLOURS["error"]
             elif counts["warning"]:
-                item.setText(1, f"⚠ {counts['warning']} 提示")
-                item.setForeground(1, Qt.GlobalColor.darkYellow)
+                text, colour = f"⚠ {counts['warning']} 提示", TREE_COLOURS["warning"]
+            elif counts["rounding"]:
+                text, colour = f"≈ {counts['rounding']} 尾差", TREE_COLOURS["rounding"]
             else:
-                item.setText(1, "✔ 通过" + (f"（尾差 {counts['rounding']}）" if counts["rounding"] else ""))
-                item.setForeground(1, Qt.GlobalColor.darkGreen)
+                if filled is None:
+                    filled = {a.split(":", 1)[0] for a in self.session.checker.values}
+                empty = table_id in self.table_items and table_id not in filled
+                text, colour = ("未填", TREE_COLOURS["empty"]) if empty else ("✔ 通过", TREE_COLOURS["ok"])
+            item.setText(1, text)
+            item.setForeground(1, colour)
+            item.setToolTip(0, item.text(0))
 
     def jump_to(self, finding) -> None:
         names = self.session.checker.selfeval_names()
@@ -585,3 +597,22 @@ def _warn(parent: QWidget, title: str, failure: OperationFailed) -> None:
     if failure.detail:
         box.setDetailedText(failure.detail)
     box.exec()
+
+
+#: The tree's marks: a table's worst finding (the colours of the cells), or empty, or passed.
+TREE_COLOURS = {
+    "error": QColor("#c0392b"),
+    "warning": QColor("#9a6a00"),
+    "rounding": QColor("#2c6db5"),
+    "empty": QColor("#888888"),
+    "ok": QColor("#1e7b34"),
+}
+
+
+def tables_touched(finding) -> set[str]:
+    """The tables a finding colours cells in: its own and every table its cells lie in."""
+    tables = {finding.table}
+    for cell in finding.cells:
+        parts = cell.rsplit(":", 2)
+        tables.add(parts[0] if len(parts) == 3 else cell.split(":", 1)[0])
+    return tables

@@ -1,0 +1,109 @@
+"""A day's work in the window at 1366×768: what a finance officer sees and what the database then holds."""
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+
+from app.context import AppContext
+from db import repository
+from tests.conftest import SEED_REPORTS
+from ui.main_window import MainWindow
+
+WAN = 1_000_000
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    context = AppContext.open(tmp_path / "day.sqlite")
+    context.import_file(SEED_REPORTS["000"])
+    main = MainWindow(context, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(main)
+    main.show()
+    main.setWindowState(Qt.WindowState.WindowNoState)  # the offscreen screen is smaller than an office PC's
+    main.resize(1366, 768)
+    qtbot.waitExposed(main)
+    yield main
+    main.close()
+    context.close()
+
+
+def stored(window, address):
+    return repository.load_report(window.context.db, window.session.report_id).cells.get(address)
+
+
+def index_of(view, address):
+    return view.model.index(*view.model.position(address))
+
+
+def type_into(qtbot, view, address, text):
+    view.body.setCurrentIndex(index_of(view, address))
+    qtbot.keyClicks(view.body, text[0])
+    (editor,) = view.body.findChildren(QLineEdit)
+    qtbot.keyClicks(editor, text[1:])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.body.state() != QAbstractItemView.State.EditingState)
+
+
+@pytest.mark.parametrize("table", ["公开01", "公开02", "公开03", "公开04", "公开05", "公开06", "公开09"])
+def test_every_amount_column_is_on_screen_uncut_with_15_rows(window, qtbot, table):
+    view = window.show_table(table)
+    qtbot.wait(20)
+    body, model = view.body, view.model
+    right_edge = body.viewport().width()
+    metrics = body.fontMetrics()
+    for column in range(model.columnCount()):
+        cells = [model.index(r, column) for r in range(model.rowCount())]
+        amounts = [i for i in cells if model.cell(i).kind == "amount"]
+        if not amounts:
+            continue
+        assert body.columnViewportPosition(column) + body.columnWidth(column) <= right_edge, (
+            f"column {column} off screen"
+        )
+        widest = max(metrics.horizontalAdvance(str(i.data() or "")) for i in amounts)
+        assert widest < body.columnWidth(column), f"column {column} cuts its widest figure"
+    shown = body.viewport().height() // body.rowHeight(0)
+    assert shown >= 15 or model.rowCount() < 15
+
+
+def test_the_header_stays_over_its_columns_when_scrolled_sideways(window, qtbot):
+    view = window.show_table("公开02")
+    view.resize(500, 500)  # narrow enough to scroll
+    qtbot.wait(20)
+    view.body.horizontalScrollBar().setValue(120)
+    assert view.header.horizontalScrollBar().value() == 120
+    assert view.header.columnViewportPosition(3) == view.body.columnViewportPosition(3)
+
+
+def test_the_tree_marks_empty_tables_and_colours_the_worst_finding(window, qtbot):
+    items = window.table_items
+    assert items["公开07"].text(1) == "未填" and items["公开08"].text(1) == "未填"
+    assert items["公开01"].text(1) == "✔ 通过"
+    type_into(qtbot, window.show_table("公开01"), "公开01:6:1", "1234")
+    assert items["公开01"].text(1).startswith("✖")
+    assert items["公开01"].foreground(1).color().name() == "#c0392b"
+
+
+def test_a_cross_table_error_marks_both_tables(window, qtbot):
+    type_into(qtbot, window.show_table("公开05"), "公开05:2050201:1", "1")
+    assert window.table_items["公开05"].text(1).startswith("✖")
+    red_elsewhere = {c.split(":")[0] for f in window.session.findings() if f.severity == "error" for c in f.cells} - {
+        "公开05"
+    }
+    for table in red_elsewhere & set(window.table_items):
+        assert window.table_items[table].text(1).startswith("✖"), table
+
+
+def test_findings_errors_first_and_every_header_sorts(window, qtbot):
+    dock = window.findings
+    severities = [dock.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole).severity for r in range(dock.proxy.rowCount())]
+    assert severities == sorted(severities, key=["error", "warning", "rounding"].index)
+    dock.view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    diffs = [abs(dock.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole).diff or 0) for r in range(dock.proxy.rowCount())]
+    assert diffs == sorted(diffs, reverse=True)
+
+
+def test_the_findings_panel_can_be_hidden_and_shown(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    assert not window.findings.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    assert window.findings.isVisible()
