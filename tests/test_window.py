@@ -179,7 +179,7 @@ def test_a_warning_gets_an_explanation_that_is_saved(window, monkeypatch):
     assert repository.explanations(window.context.db, window.session.report_id) == {
         finding.key: "项目支出中列支的接待费"
     }
-    assert dock.proxy.index(row, 2).data() == "已说明"
+    assert dock.proxy.index(row, 2).data() == "项目支出中列支的接待费", "the list shows the 说明 itself"
 
 
 def test_fill_by_formula_mends_a_total(window):

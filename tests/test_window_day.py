@@ -107,3 +107,64 @@ def test_the_findings_panel_can_be_hidden_and_shown(window, qtbot):
     assert not window.findings.isVisible()
     qtbot.keyClick(window, Qt.Key.Key_F12)
     assert window.findings.isVisible()
+
+
+def test_qt_speaks_chinese_in_dialogs(qtbot):
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from ui.app import install_chinese
+
+    assert install_chinese(QApplication.instance())
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(buttons)
+    texts = {b.text() for b in buttons.buttons()}
+    assert texts == {"确定", "取消"} or all(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in texts), texts
+
+
+def test_jumping_shows_every_cell_and_f8_goes_to_the_other_table(window, qtbot):
+    type_into(qtbot, window.show_table("公开01"), "公开01:6:1", "1")  # 经营收入 against 公开02's
+    finding = next(
+        f
+        for f in window.session.findings()
+        if f.severity == "error" and len({c.split(":")[0] for c in f.cells if c.startswith("公开")}) > 1
+    )
+    window.jump_to(finding)
+    first = window.current_view()
+    first_table = first.model.table.id
+    selected = {first.model.cell(i).address for i in first.body.selectedIndexes()}
+    assert selected == {c for c in finding.cells if c.startswith(first_table + ":")}
+    assert "F8" in window.statusBar().currentMessage()
+    assert window.tree.currentItem() is window.table_items[first_table]
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    second = window.current_view()
+    assert second.model.table.id != first_table
+    assert window.tree.currentItem() is window.table_items[second.model.table.id]
+    assert {second.model.cell(i).address for i in second.body.selectedIndexes()} == {
+        c for c in finding.cells if c.startswith(second.model.table.id + ":")
+    }
+    row = next(
+        r
+        for r in range(window.findings.proxy.rowCount())
+        if window.findings.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole) == finding
+    )
+    named = window.findings.proxy.index(row, 1).data()
+    assert "公开01表" in named and "公开02表" in named, "the list names every table the finding involves"
+
+
+def test_a_self_evaluation_finding_puts_the_tree_on_its_table(window, qtbot):
+    finding = next(f for f in window.session.findings() if f.table == "整体绩效自评")
+    window.jump_to(finding)
+    assert window.tree.currentItem() is window.selfeval_items["整体绩效自评"]
+    assert window.stack.currentWidget() is window.selfeval_editors[0]
+
+
+def test_the_selected_finding_is_shown_in_full_with_its_explanation(window, qtbot):
+    dock = window.findings
+    warning = next(f for f in window.session.findings() if f.severity == "warning")
+    window.session.set_explanation(warning, "项目支出中列支的接待费")
+    row = next(
+        r for r in range(dock.proxy.rowCount()) if dock.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole) == warning
+    )
+    dock.view.setCurrentIndex(dock.proxy.index(row, 3))
+    assert warning.message in dock.detail.text() and "项目支出中列支的接待费" in dock.detail.text()
+    assert dock.proxy.index(row, 2).data() == "项目支出中列支的接待费"

@@ -74,12 +74,28 @@ def _open_read_only(path: str | None, parent) -> AppContext | None:
         return None
 
 
+def install_chinese(app: QApplication) -> bool:
+    """Qt's own words (file dialogs, OK/Cancel, context menus) in Chinese, from the translations PySide6 ships."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    loaded = False
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            loaded = True
+    return loaded
+
+
 def run(db_path: str | None) -> int:
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("决算审核台")
     app.setOrganizationName("juesuan")
+    install_chinese(app)
     context = open_database(db_path)
     if context is None:
         return 2

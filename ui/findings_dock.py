@@ -26,7 +26,7 @@ from core.findings import SEVERITIES, SEVERITY_NAMES, Finding, value_text
 from ui.open_report import OpenReport
 from ui.table_model import SEVERITY_COLOURS
 
-COLUMNS = ("级别", "表", "说明情况", "问题", "相差")
+COLUMNS = ("级别", "表", "说明", "问题", "相差")
 
 
 class FindingsModel(QAbstractTableModel):
@@ -65,6 +65,10 @@ class FindingsModel(QAbstractTableModel):
             if finding.key in changes.explanations:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
+    def _printed(self, table: str) -> str:
+        template = self.session.templates.tables.get(table)
+        return template.printed if template else table
+
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
         return 0 if parent.isValid() else len(self.rows)
 
@@ -85,15 +89,12 @@ class FindingsModel(QAbstractTableModel):
             if column == 0:
                 return SEVERITY_NAMES[finding.severity]
             if column == 1:
-                return (
-                    self.session.templates.tables[finding.table].printed
-                    if finding.table in self.session.templates.tables
-                    else finding.table
-                )
+                return "、".join(self._printed(t) for t in tables_named(finding))
             if column == 2:
-                if finding.severity != "warning":
-                    return ""
-                return "已说明" if finding.key in self.session.explanations else "未说明"
+                explanation = self.session.explanations.get(finding.key)
+                if explanation:
+                    return explanation
+                return "未说明" if finding.severity == "warning" else ""
             if column == 3:
                 return finding.message
             if column == 4 and finding.diff is not None:
@@ -155,7 +156,7 @@ class FindingsDock(QDockWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         # Fixed widths: sizing columns to their contents would measure every row after every edit.
-        for column, width in ((0, 48), (1, 150), (2, 70), (4, 90)):
+        for column, width in ((0, 48), (1, 150), (2, 110), (4, 90)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         # Errors first, then by table, until a header is clicked (every column sorts).
@@ -188,7 +189,25 @@ class FindingsDock(QDockWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addWidget(self.view)
+        # The selected finding in full: a long message and its 说明 are never only "…".
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setStyleSheet("QLabel { color: #333; padding: 2px 4px; }")
+        layout.addWidget(self.detail)
+        self.view.selectionModel().currentChanged.connect(self._show_detail)
         self.setWidget(body)
+
+    def _show_detail(self, current: QModelIndex, _previous=None) -> None:
+        finding = current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None
+        if finding is None:
+            self.detail.clear()
+            return
+        explanation = self.session.explanations.get(finding.key)
+        self.detail.setText(
+            f"【{SEVERITY_NAMES[finding.severity]}】{finding.message}"
+            + (f"\n说明：{explanation}" if explanation else "")
+        )
 
     def _filter(self) -> None:
         self.proxy.table = self.table_filter.currentData()
@@ -227,3 +246,14 @@ class FindingsDock(QDockWidget):
                 return True
             except OperationFailed as exc:  # the window's banner says why; keep what was written
                 label = f"{finding.message}\n\n说明未保存：{exc}\n所写内容仍在下面，可重试或复制后取消。"
+
+
+def tables_named(finding: Finding) -> list[str]:
+    """The tables a finding involves, its own first, then those of its cells in the order named."""
+    tables = [finding.table]
+    for cell in finding.cells:
+        parts = cell.rsplit(":", 2)
+        table = parts[0] if len(parts) == 3 else cell.split(":", 1)[0]
+        if table not in tables:
+            tables.append(table)
+    return tables

@@ -41,6 +41,8 @@ class MainWindow(QMainWindow):
         self.context = context
         self.settings = settings or QSettings("juesuan", "juesuan")
         self.session: OpenReport | None = None
+        #: The finding last jumped to, its cells grouped by table, and which group is shown (F8 moves on).
+        self._jump = None
         self.views: dict[str, TableView] = {}
         self.selfeval_editors: dict[int, QWidget] = {}
         self.selfeval_items: dict[str, QTreeWidgetItem] = {}
@@ -115,6 +117,8 @@ class MainWindow(QMainWindow):
         self._action(self.edit_menu, "按公式填充当前单元格", self.fill_current, QKeySequence("Ctrl+="))
         self._action(self.edit_menu, "按公式填充本表全部合计", self.fill_table, QKeySequence("Ctrl+Shift+="))
         self._action(self.edit_menu, "删除当前科目行", self.remove_current_row)
+        self.edit_menu.addSeparator()
+        self._action(self.edit_menu, "转到问题涉及的下一张表", self.next_related, QKeySequence("F8"))
         view_menu = menus.addMenu("视图(&V)")
         units = QActionGroup(self)
         for unit in ("万元", "元"):
@@ -356,21 +360,54 @@ class MainWindow(QMainWindow):
             item.setToolTip(0, item.text(0))
 
     def jump_to(self, finding) -> None:
-        names = self.session.checker.selfeval_names()
-        if finding.table in names:
-            editor = self.show_selfeval(names.index(finding.table))
-            editor.select_cells(finding.cells)
+        """Show a finding's cells: every one of them in its first table; F8 goes on to the next table's."""
+        self._jump = (finding, self._cell_groups(finding), 0)
+        self._show_group()
+
+    def next_related(self) -> None:
+        """F8: the same finding's cells in its next table (and round again)."""
+        if self._jump is None:
             return
+        finding, groups, at = self._jump
+        self._jump = (finding, groups, (at + 1) % len(groups))
+        self._show_group()
+
+    def _cell_groups(self, finding) -> list[tuple[str, list[str]]]:
+        """(table, its cells) in the order the finding names them; a self-evaluation table is one group."""
+        names = self.session.checker.selfeval_names()
+        groups: dict[str, list[str]] = {}
         for address in finding.cells:
-            table_id = address.split(":")[0]
-            if table_id in self.session.templates.tables:
-                view = self.show_table(table_id)
-                self.tree.blockSignals(True)
-                self.tree.setCurrentItem(self.table_items[table_id])
-                self.tree.blockSignals(False)
-                view.body.select_cells([a for a in finding.cells if a.startswith(table_id + ":")])
+            table = next((n for n in names if address.startswith(n + ":")), address.split(":")[0])
+            if table in self.session.templates.tables or table in names:
+                groups.setdefault(table, []).append(address)
+        if not groups and finding.table in names:
+            groups[finding.table] = list(finding.cells)
+        return list(groups.items()) or [(finding.table, list(finding.cells))]
+
+    def _show_group(self) -> None:
+        finding, groups, at = self._jump
+        table, cells = groups[at]
+        names = self.session.checker.selfeval_names()
+        self.tree.blockSignals(True)
+        try:
+            if table in names:
+                self.tree.setCurrentItem(self.selfeval_items[table])
+                editor = self.show_selfeval(names.index(table))
+                editor.select_cells(cells)
+            elif table in self.table_items:
+                self.tree.setCurrentItem(self.table_items[table])
+                view = self.show_table(table)
+                view.body.select_cells(cells)
                 view.body.setFocus()
-                return
+        finally:
+            self.tree.blockSignals(False)
+        if len(groups) > 1:
+            others = "、".join(self._printed(t) for t, _ in groups if t != table)
+            self.statusBar().showMessage(f"此问题还涉及{others}：按 F8 查看下一张表的相关单元格", 15000)
+
+    def _printed(self, table: str) -> str:
+        template = self.session.templates.tables.get(table)
+        return template.printed if template else table
 
     # -- actions -------------------------------------------------------------------------------
 
