@@ -123,17 +123,34 @@ class ReportSession:
 
     # -- operations on figures and rows ------------------------------------------------------------
 
-    def edit_cells(self, values: Iterable[tuple[str, int | None]], text: str, source: str = "typed") -> Outcome:
-        """Give cells new values (in 分; None clears): one transaction and one undo step."""
+    def edit_cells(
+        self,
+        values: Iterable[tuple[str, int | None]],
+        text: str,
+        source: str = "typed",
+        labels: Mapping[str, str | None] | None = None,
+    ) -> Outcome:
+        """Give cells new values (in 分; None clears), and rows names (`table:row` → name): one transaction
+        and one undo step (a pasted block of codes, names and amounts is one)."""
         with failing_as_operation():
             after = {str(parse_address(a, self.templates)): v for a, v in values}
         before = {a: self.value(a) for a in after}
         changed = {a: v for a, v in after.items() if before[a] != v}
-        if not changed:
+        names_after = {k: (v or "").strip() or None for k, v in (labels or {}).items()}
+        names_before = {k: self.checker.labels.get(k) for k in names_after}
+        renamed = {k: v for k, v in names_after.items() if names_before[k] != v}
+        if not changed and not renamed:
             return NOTHING_DONE
         before = {a: before[a] for a in changed}
-        changes = self._apply(changed, {}, source)
-        step = Step(text, MappingProxyType(before), MappingProxyType(changed), added_rows=tuple(changes.rows_added))
+        changes = self._apply(changed, renamed, source)
+        step = Step(
+            text,
+            MappingProxyType(before),
+            MappingProxyType(changed),
+            {k: names_before[k] for k in renamed},
+            renamed,
+            added_rows=tuple(changes.rows_added),
+        )
         return Outcome(changes, step)
 
     def rename_row(self, table: str, row: str, label: str | None) -> Outcome:

@@ -168,3 +168,58 @@ def test_the_selected_finding_is_shown_in_full_with_its_explanation(window, qtbo
     dock.view.setCurrentIndex(dock.proxy.index(row, 3))
     assert warning.message in dock.detail.text() and "项目支出中列支的接待费" in dock.detail.text()
     assert dock.proxy.index(row, 2).data() == "项目支出中列支的接待费"
+
+
+def new_code_index(view):
+    model = view.model
+    row = next(r for r in range(model.rowCount()) if model.cell(model.index(r, 0)).kind == "new")
+    return model.index(row, 0)
+
+
+def test_pasting_codes_names_and_amounts_adds_the_rows_as_one_step(window, qtbot):
+    view = window.show_table("公开02")
+    view.body.setCurrentIndex(new_code_index(view))
+    block = "2080107\t社会保险业务管理事务\t12.50\t12.50\n2089999\t其他社会保障和就业支出\t3\t\t\t\t\t\t3"
+    assert view.body.paste(block)
+    assert stored(window, "公开02:2080107:1") == 12_500_000 and stored(window, "公开02:2080107:2") == 12_500_000
+    assert stored(window, "公开02:2089999:7") == 3 * WAN
+    assert view.model.position("公开02:2089999:1") is not None
+    labels = repository.load_report(window.context.db, window.session.report_id).labels
+    assert labels["公开02:2089999"] == "其他社会保障和就业支出"
+    window.session.undo()
+    assert stored(window, "公开02:2080107:1") is None and stored(window, "公开02:2089999:7") is None
+    assert view.model.position("公开02:2089999:1") is None, "one undo takes the pasted rows away again"
+
+
+def test_after_typing_a_code_the_keyboard_goes_on_in_the_new_row(window, qtbot):
+    view = window.show_table("公开02")
+    view.body.setCurrentIndex(new_code_index(view))
+    view.body.setFocus()
+    qtbot.keyClicks(view.body, "2")
+    (editor,) = view.body.findChildren(QLineEdit)
+    editor.setText("2080107")
+    editor.completer().popup().hide()
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.body.state() != QAbstractItemView.State.EditingState)
+    current = view.body.currentIndex()
+    assert view.model.cell(current).address == "公开02:2080107:1", "Enter lands on the new row's first amount"
+    assert view.body.hasFocus()
+    qtbot.keyClicks(view.body, "7")
+    (editor,) = [e for e in view.body.findChildren(QLineEdit) if e.isVisible()]
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.body.state() != QAbstractItemView.State.EditingState)
+    assert stored(window, "公开02:2080107:1") == 7 * WAN
+
+
+def test_tab_after_a_new_code_lands_on_its_name(window, qtbot):
+    view = window.show_table("公开02")
+    view.body.setCurrentIndex(new_code_index(view))
+    view.body.setFocus()
+    qtbot.keyClicks(view.body, "2")
+    (editor,) = view.body.findChildren(QLineEdit)
+    editor.setText("2089999")
+    editor.completer().popup().hide()
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    qtbot.wait(50)
+    cell = view.model.cell(view.body.currentIndex())
+    assert cell.kind == "name" and cell.row_key == "公开02:2089999"

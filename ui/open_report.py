@@ -85,9 +85,15 @@ class OpenReport(QObject):
 
     # -- operations ---------------------------------------------------------------------------------
 
-    def edit(self, values: Iterable[tuple[str, int | None]], text: str, source: str = "typed") -> OpChanges | None:
-        """Set cells now (saved before this returns) as one undo step; None when nothing changed."""
-        return self._push(lambda: self.app.edit_cells(values, text, source))
+    def edit(
+        self,
+        values: Iterable[tuple[str, int | None]],
+        text: str,
+        source: str = "typed",
+        labels: dict[str, str | None] | None = None,
+    ) -> OpChanges | None:
+        """Set cells (and row names) now, saved before this returns, as one undo step; None when nothing changed."""
+        return self._push(lambda: self.app.edit_cells(values, text, source, labels))
 
     def rename_row(self, table: str, row: str, label: str | None) -> OpChanges | None:
         return self._push(lambda: self.app.rename_row(table, row, label))

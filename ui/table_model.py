@@ -40,6 +40,8 @@ class TableModel(QAbstractTableModel):
         #: Whether the last setData kept nothing: input refused or a write that failed (the editor then stays
         #: open with the typed text).
         self.write_failed = False
+        #: The code of the row the last entry in the new-code line added (the view moves the cursor onto it).
+        self.added: str | None = None
         self.grid = self._layout()
         self._index_positions()
         session.changed.connect(self._on_change)
@@ -200,7 +202,7 @@ class TableModel(QAbstractTableModel):
         return flags
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        self.write_failed = False
+        self.write_failed, self.added = False, None
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         cell = self.cell(index)
@@ -246,6 +248,7 @@ class TableModel(QAbstractTableModel):
         # for a code outside the catalogue (which the checker then flags).
         name = load_catalogue(self.table.catalogue).get(code)
         self.session.rename_row(self.table.id, code, name or code)
+        self.added = code
         return True
 
 

@@ -48,9 +48,23 @@ class CellDelegate(QStyledItemDelegate):
             completer = QCompleter(QStringListModel(entries, editor), editor)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            # Names in full (the popup would be as narrow as the code column), and a choice commits at once.
+            completer.popup().setMinimumWidth(420)
+            completer.activated.connect(lambda _text, e=editor: self._commit_chosen(e))
             editor.setCompleter(completer)
             editor.setPlaceholderText("输入科目编码，如 2080101")
         return editor
+
+    def _commit_chosen(self, editor: QLineEdit) -> None:
+        """A code chosen in the completion list is taken as if Enter had been pressed (one Enter, not two)."""
+        QTimer.singleShot(
+            0,
+            editor,
+            lambda: (
+                self.commitData.emit(editor),
+                self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.SubmitModelCache),
+            ),
+        )
 
     def setEditorData(self, editor, index):  # noqa: N802
         editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
@@ -166,12 +180,34 @@ class BodyView(QTableView):
             return
         delegate.held = None
         self.note.hide()
+        added = self.table_model.added
+        if added:
+            # A code typed in the last line made a row: go on in that row (Tab: its name; Enter: its first
+            # amount), with the keyboard still here.
+            self.table_model.added = None
+            super().closeEditor(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            self._go_to_new_row(added, name=hint == QStyledItemDelegate.EndEditHint.EditNextItem)
+            return
         # Enter commits and moves down, as in a spreadsheet.
         if hint == QStyledItemDelegate.EndEditHint.SubmitModelCache:
             super().closeEditor(editor, QStyledItemDelegate.EndEditHint.NoHint)
             self._move(1, 0)
             return
         super().closeEditor(editor, hint)
+
+    def _go_to_new_row(self, code: str, name: bool) -> None:
+        model = self.table_model
+        places = model._positions.get(f"{model.table.id}:{code}", [])
+        amounts = [
+            p
+            for c in sorted(model.table.row_columns(code))
+            for p in model._positions.get(f"{model.table.id}:{code}:{c}", [])
+        ]
+        target = (places[-1] if name and places else None) or (amounts[0] if amounts else None)
+        if target:
+            self.setCurrentIndex(model.index(*target))
+            self.scrollTo(model.index(*target))
+        self.setFocus()
 
     def _back_to(self, editor: QLineEdit) -> None:
         index = QModelIndex(editor.cell_index)
@@ -225,6 +261,8 @@ class BodyView(QTableView):
             return False
         model = self.table_model
         unit = model.session.display_unit
+        if model.table.kind == "classification" and model.cell(current).kind in ("code", NEW_CODE):
+            return self._paste_rows(text)
         edits = []
         for r, line in enumerate(text.rstrip("\r\n").split("\n")):
             for c, field in enumerate(line.rstrip("\r").split("\t")):
@@ -250,6 +288,47 @@ class BodyView(QTableView):
             self._refused("粘贴未保存，数据库未作改动；复制的内容仍在剪贴板中，可再次粘贴", current)
             return False
         self.status.emit(f"已粘贴 {len(edits)} 个单元格")
+        return True
+
+    def _paste_rows(self, text: str) -> bool:
+        """Rows copied from Excel with their 科目编码 and 科目名称, pasted on the code column: the rows are added
+        (or filled) with their names and amounts, all as one undo step."""
+        model = self.table_model
+        table, unit = model.table, model.session.display_unit
+        columns = sorted(table.columns)
+        values, labels = [], {}
+        for r, line in enumerate(text.rstrip("\r\n").split("\n"), start=1):
+            fields = [f.strip() for f in line.rstrip("\r").split("\t")]
+            code = fields[0].split()[0] if fields and fields[0] else ""
+            if not code:
+                continue
+            if not table.is_row(code) or code in table.special_rows:
+                self._refused(
+                    f"粘贴未进行：第{r}行的“{fields[0]}”不是科目编码（应为 {'/'.join(map(str, table.levels))} 位数字）",
+                    self.currentIndex(),
+                )
+                return False
+            if len(fields) > 1 and fields[1]:
+                labels[f"{table.id}:{code}"] = fields[1]
+            for column, field in zip(columns, fields[2:], strict=False):
+                try:
+                    values.append((f"{table.id}:{code}:{column}", parse_typed_amount(field, unit)))
+                except AmountError as exc:
+                    self._refused(f"粘贴未进行：第{r}行第{column}栏，{exc}", self.currentIndex())
+                    return False
+            if len(fields) < 2 or not fields[1]:
+                labels.setdefault(f"{table.id}:{code}", load_catalogue(table.catalogue).get(code) or code)
+        if self._refuse_locked():
+            return False
+        if not labels and not values:
+            self.status.emit("粘贴的内容中没有科目编码")
+            return False
+        try:
+            model.session.edit(values, f"粘贴 {len(labels)} 个科目行", source="paste", labels=labels)
+        except OperationFailed:
+            self._refused("粘贴未保存，数据库未作改动；复制的内容仍在剪贴板中，可再次粘贴", self.currentIndex())
+            return False
+        self.status.emit(f"已粘贴 {len(labels)} 个科目行")
         return True
 
     def clear_selection(self) -> None:
