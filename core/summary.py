@@ -35,7 +35,8 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from core.findings import SEVERITIES, SEVERITY_NAMES, Finding, score_text, value_text
+from core.catalogue import load_catalogue
+from core.findings import SEVERITIES, SEVERITY_NAMES, Describer, Finding, score_text, value_text
 from core.report import Report
 from core.selfeval import computed_total, grade, selfevaluations
 from core.templates import TemplateSet
@@ -101,6 +102,8 @@ class FindingLine:
     message: str
     explanation: str | None  # the written 说明, if any
     key: str = ""
+    #: The cells as the printed tables name them (公开02表“2050201 学前教育”行第3栏…), for people.
+    places: str = ""
 
     @property
     def severity_name(self) -> str:
@@ -209,6 +212,7 @@ def build_summary(
     """
     findings = list(dict.fromkeys(findings))  # the same finding passed twice counts once
     explanations = explanations or {}
+    describer = Describer(templates, _row_namer(report, templates))
     unit = report.amount_unit
     order = list(templates.tables) + selfeval_tables(report)
     for name in [r[0] for r in selfeval_results or ()] + [f.table for f in findings]:
@@ -239,6 +243,7 @@ def build_summary(
                     finding.message,
                     explanation or None,
                     finding.key,
+                    places(finding, describer),
                 )
             )
         count = {s: sum(1 for line in lines if line.severity == s) for s in SEVERITIES}
@@ -348,3 +353,29 @@ def _score_text(value: Any) -> str | None:
         return None
     number = _decimal(value)
     return score_text(number) if number is not None else str(value).strip()
+
+
+def places(finding: Finding, describer: Describer) -> str:
+    """A finding's cells in the words of the printed tables; self-evaluation and 情况说明 places as named."""
+    named = []
+    for address in finding.cells:
+        parts = address.split(":")
+        if len(parts) == 3 and parts[0] in describer.templates.tables:
+            try:
+                named.append(describer.cell(address, with_table=True))
+                continue
+            except (KeyError, ValueError):
+                pass
+        named.append(" ".join(p for p in address.split(":") if p))
+    return "、".join(dict.fromkeys(named))
+
+
+def _row_namer(report: Report, templates: TemplateSet):
+    def row_name(table_id: str, row: str) -> str | None:
+        label = report.labels.get(f"{table_id}:{row}")
+        if label:
+            return label
+        table = templates.tables.get(table_id)
+        return load_catalogue(table.catalogue).get(row) if table is not None and table.catalogue else None
+
+    return row_name

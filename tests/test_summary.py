@@ -397,7 +397,7 @@ def test_a_row_taller_than_a_page(cjk, tmp_path):
     rendered = write_pdf(summary, path)
     assert rendered.pages >= 3
     flat = compact(pdf_text(path))
-    assert "一条单元格极多的检查" in flat and "公开03:2081499:1" in flat
+    assert "一条单元格极多的检查" in flat and "公开03表“2081499”行第1栏" in flat  # the last cell, named as printed
     assert compact(summary.verdict.text) in flat
 
 

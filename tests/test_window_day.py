@@ -223,3 +223,37 @@ def test_tab_after_a_new_code_lands_on_its_name(window, qtbot):
     qtbot.wait(50)
     cell = view.model.cell(view.body.currentIndex())
     assert cell.kind == "name" and cell.row_key == "公开02:2089999"
+
+
+def test_tab_goes_from_figure_to_figure_past_labels(window, qtbot):
+    view = window.show_table("公开01")
+    view.body.setCurrentIndex(index_of(view, "公开01:1:1"))
+    view.body.setFocus()
+    qtbot.keyClick(view.body, Qt.Key.Key_Tab)
+    assert view.model.cell(view.body.currentIndex()).address == "公开01:32:2", "one Tab from income to expense"
+    qtbot.keyClick(view.body, Qt.Key.Key_Backtab)
+    assert view.model.cell(view.body.currentIndex()).address == "公开01:1:1"
+
+
+def test_a_cells_tooltip_says_the_difference_once(window, qtbot):
+    type_into(qtbot, window.show_table("公开01"), "公开01:6:1", "1234")
+    view = window.show_table("公开01")
+    tip = view.model.data(index_of(view, "公开01:6:1"), Qt.ItemDataRole.ToolTipRole)
+    for finding in window.session.findings_at("公开01:6:1"):
+        assert tip.count(finding.message) == 1
+    assert tip.count("相差") == len(window.session.findings_at("公开01:6:1"))
+
+
+def test_the_tables_notes_and_identities_show_on_demand(window, qtbot):
+    view = window.show_table("公开01")
+    assert not view.notes_label.isVisible()
+    view.notes_button.click()
+    assert view.notes_label.isVisible()
+    assert "尾数误差" in view.notes_label.text() and "27行＝" in view.notes_label.text()
+
+
+def test_the_summary_names_cells_as_the_tables_print_them(window):
+    summary = window.summary()
+    lines = [line for group in summary.groups for line in group.findings]
+    assert lines and all("公开0" not in line.places or "表" in line.places for line in lines)
+    assert not any(":" in line.places for line in lines if line.cells[0].startswith("公开"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from difflib import SequenceMatcher
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
@@ -176,12 +175,10 @@ class TableModel(QAbstractTableModel):
         lines = []
         unit = self.session.amount_unit
         for finding in self.session.findings_at(key):
+            # The message states 实为, 应为 and 相差 itself: saying them again (with the other sign) confused.
             text = f"【{SEVERITY_NAMES[finding.severity]}】{finding.rule}\n{finding.message}"
-            if finding.expected is not None and not isinstance(finding.expected, Decimal):
-                text += (
-                    f"\n应为 {value_text(finding.expected, unit)}，实为 {value_text(finding.actual, unit)}，"
-                    f"相差 {value_text(finding.diff, unit)} {unit}"
-                )
+            if "相差" not in finding.message and isinstance(finding.diff, int):
+                text += f"\n相差 {value_text(finding.diff, unit)} {unit}"
             explanation = self.session.explanations.get(finding.key)
             if explanation:
                 text += f"\n说明：{explanation}"

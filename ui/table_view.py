@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QStyledItemDelegate,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +25,7 @@ from ui.grid import AMOUNT, NAME, NEW_CODE
 from ui.open_report import OpenReport
 from ui.table_model import TableModel
 
-ROW_HEIGHT = 24
+ROW_HEIGHT = 22
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -208,12 +209,31 @@ class BodyView(QTableView):
             self.setCurrentIndex(model.index(*target))
             self.scrollTo(model.index(*target))
         self.setFocus()
+        QTimer.singleShot(0, self, self.setFocus)  # again once the closed editor is gone, which moves focus on
 
     def _back_to(self, editor: QLineEdit) -> None:
         index = QModelIndex(editor.cell_index)
         if index.isValid() and self.currentIndex() != index:
             self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         editor.setFocus()
+
+    def moveCursor(self, action, modifiers):  # noqa: N802 - Qt's name
+        """Tab and Shift+Tab go from one cell that takes a figure or a name to the next, past labels and 行次."""
+        forward = action == QAbstractItemView.CursorAction.MoveNext
+        if not forward and action != QAbstractItemView.CursorAction.MovePrevious:
+            return super().moveCursor(action, modifiers)
+        model, current = self.table_model, self.currentIndex()
+        if not current.isValid():
+            return super().moveCursor(action, modifiers)
+        columns, rows = model.columnCount(), model.rowCount()
+        position = current.row() * columns + current.column()
+        step = 1 if forward else -1
+        for _ in range(rows * columns):
+            position = (position + step) % (rows * columns)
+            index = model.index(position // columns, position % columns)
+            if model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                return index
+        return current
 
     def _refuse_locked(self) -> bool:
         """On a locked report a key that would edit says why nothing happens (instead of doing nothing)."""
@@ -392,6 +412,8 @@ class TableView(QWidget):
         layout.addLayout(unit_line)
         layout.addWidget(self.header)
         layout.addWidget(self.body, 1)
+        layout.addWidget(self._notes(table))
+        unit_line.insertWidget(1, self.notes_button)  # on the unit line: no line of figures lost to it
         layout.setSpacing(2)
         for view in (self.header, self.body):
             view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -402,6 +424,34 @@ class TableView(QWidget):
         self.model.dataChanged.connect(self._widen_if_needed)
         self.refresh_unit()
         self.fit_columns()
+
+    def _notes(self, table) -> QLabel:
+        """The table's 注 as printed and the identities it is checked by, under it, shown on demand
+        (a 1366×768 screen needs the lines for figures)."""
+        lines = list(table.notes)
+        identities = [rule.text for rule in table.rules]
+        if identities:
+            lines.append("本表勾稽关系：" + "；".join(identities))
+        self.notes_button = QToolButton(self)
+        self.notes_button.setText("表注与勾稽关系")
+        self.notes_button.setCheckable(True)
+        self.notes_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.notes_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.notes_button.setAutoRaise(True)
+        self.notes_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard stays in the figures
+        self.notes_label = QLabel("\n".join(lines), self)
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes_label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.notes_label.hide()
+
+        def toggle(shown: bool) -> None:
+            self.notes_label.setVisible(shown)
+            self.notes_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+        self.notes_button.toggled.connect(toggle)
+        self.notes_button.setVisible(bool(lines))
+        return self.notes_label
 
     def refresh_unit(self) -> None:
         self.unit_label.setText(f"单位：{self.session.display_unit}")

@@ -152,7 +152,7 @@ def summary_flow(summary: Summary) -> list[Item]:
                 f"<td width='{widths[0]}%' align='center'>{finding.number}</td>"
                 f"<td width='{widths[1]}%' align='center'><font color='{colour}'><b>{_e(finding.severity_name)}</b></font></td>"
                 f"<td width='{widths[2]}%'>{_e(finding.message)}<br/><span class='small'>规则：{_e(finding.rule)}<br/>"
-                f"单元格：{_e(', '.join(finding.cells))}</span>{note}</td>"
+                f"涉及：{_e(finding.places or '、'.join(finding.cells))}</span>{note}</td>"
                 f"<td width='{widths[3]}%' align='right'>{_e(finding.expected)}</td>"
                 f"<td width='{widths[4]}%' align='right'>{_e(finding.actual)}</td>"
                 f"<td width='{widths[5]}%' align='right'>{_e(finding.diff)}</td>"
