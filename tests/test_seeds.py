@@ -106,7 +106,7 @@ def test_seed002_one_cent_between_biao1_and_biao2_is_rounding():
     assert (finding.actual, finding.expected, finding.diff) == (12_341_980_000, 12_341_990_000, -10_000)
     assert finding.message == (
         "表1第27行“本年收入合计”应等于表2“合计”行第1栏“本年收入合计”，"
-        "实为 12,341.98，应为 12,341.99，相差 0.01 万元（在尾数误差范围内）"
+        "实为 12,341.98，应为 12,341.99，相差 0.01 万元（在尾数误差范围内：2 个填列数的尾差一般不超过 0.01 万元）"
     )
 
 
