@@ -102,7 +102,9 @@ def test_a_single_term_is_not_a_sum_even_when_its_label_has_a_list_comma():
     checker = _checker("000")
     change = checker.set("公开04:1:1", checker.values["公开04:1:1"] + 1_000_000)
     finding = next(f for f in change.appeared if f.rule == "表间.公开01公开04.一般公共预算财政拨款收入")
-    assert finding.message.startswith("公开04表第1行“一、一般公共预算财政拨款”应等于公开01表第1行“一、一般公共预算财政拨款收入”，")
+    assert finding.message.startswith(
+        "公开04表第1行“一、一般公共预算财政拨款”应等于公开01表第1行“一、一般公共预算财政拨款收入”，"
+    )
     assert "之和" not in finding.message
 
 
