@@ -9,10 +9,10 @@ from typing import Any
 
 from core.catalogue import load_catalogue
 from core.findings import Describer, Finding, check_message, sort_key
-from core.money import unit_fen
 from core.report import Report, parse_address, parse_row_key
 from core.rules.binding import Check, RowTree, depends_on_rows, expand, expand_new_row, rows_of
 from core.rules.coded import CATALOGUE, NEGATIVE_AMOUNT, catalogue_row, checker_rules, negative_amount
+from core.rules.rounding import classify, half_digit
 from core.rules.syntax import RuleSpec
 from core.selfeval.tracking import KEY_PREFIX as SELFEVAL_KEY
 from core.selfeval.tracking import SelfEvalTracker, TablesUpdate
@@ -54,7 +54,7 @@ class Checker:
     def _build(self, templates: TemplateSet, report: Report) -> None:
         self.templates = templates
         self.unit = report.amount_unit
-        self._tolerance_per_term = unit_fen(self.unit) // 200  # half of the last printed digit
+        self._half = half_digit(self.unit)  # half of the last printed digit: what rounding moves one figure by
         self.values: dict[str, int] = {}
         self.labels: dict[str, str] = {}
         for text, value in report.cells.items():
@@ -355,9 +355,9 @@ class Checker:
         diff = actual - expected
         if filled == 0 or diff == 0 or (check.rule.relation == "<=" and diff < 0):
             return None
-        # A blank cell is exactly zero: only filled cells carry a rounding error.
-        severity = "rounding" if abs(diff) <= filled * self._tolerance_per_term else check.rule.severity
-        message = check_message(check, self.describer, severity, actual, expected, self.unit)
+        # A blank cell is exactly zero: only filled cells carry a rounding error (core.rules.rounding).
+        severity = classify(diff, filled, self._half, check.rule.severity)
+        message = check_message(check, self.describer, actual, expected, self.unit, filled, self._half)
         table = check.left[0][0].split(":")[0]
         return Finding(check.rule.id, severity, table, check.addresses, expected, actual, diff, message, check.key)
 

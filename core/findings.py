@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.money import format_amount
+from core.money import amount_text, format_amount
 from core.rules.binding import Check
+from core.rules.rounding import bound_text, plausible, worst_case
 from core.templates import TableTemplate, TemplateSet
 
 SEVERITIES = ("error", "warning", "rounding")
@@ -116,39 +117,61 @@ def _number_run(unit: str, terms: list[tuple[str, int]]) -> list[tuple[str, int]
     ]
 
 
-def _sum_phrase(parts: list[tuple[str, int]]) -> str:
+def _sum_phrase(parts: list[tuple[str, int]], count: int) -> str:
+    """`parts` (named runs of terms) as a phrase; `count` terms in all: one term is itself, not a 之和."""
     plus = [p for p, s in parts if s > 0]
     minus = [p for p, s in parts if s < 0]
-    if len(plus) == 1 and not minus and "至" not in plus[0] and "、" not in plus[0]:
-        text = plus[0]
-    else:
-        text = "、".join(plus) + "之和"
+    if count == 1:
+        return (plus or minus)[0]
+    text = "、".join(plus) + "之和"
     if minus:
         text += "减" + "、".join(minus)
     return text
 
 
-def check_message(check: Check, describer: Describer, severity: str, actual: int, expected: int, unit: str) -> str:
-    """The Chinese sentence for a violated check, with its amounts."""
+def amount_as_printed(fen: int, unit: str) -> str:
+    """An amount as printed, two decimals (84,015.98), or every decimal it was entered with (4.836)."""
+    exact = amount_text(fen, unit)
+    whole, _, part = exact.partition(".")
+    if len(part) <= 2:
+        return format_amount(fen, unit)
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}.{part}"
+
+
+def rounding_note(diff: int, filled: int, half: int, unit: str) -> str:
+    """What rounding of `filled` figures can do, when it can explain `diff`: the bounds, in the message."""
+    if not half or abs(diff) > worst_case(filled, half):
+        return ""
+    likely = bound_text(plausible(filled, half), unit)
+    if abs(diff) <= plausible(filled, half):
+        return f"（在尾数误差范围内：{filled} 个填列数的尾差一般不超过 {likely} {unit}）"
+    most = bound_text(worst_case(filled, half), unit)
+    return f"（差额超出常见尾差，请核实：{filled} 个填列数的尾差一般不超过 {likely} {unit}，最多 {most} {unit}）"
+
+
+def check_message(
+    check: Check, describer: Describer, actual: int, expected: int, unit: str, filled: int = 0, half: int = 0
+) -> str:
+    """The Chinese sentence for a violated check, with its amounts and, near rounding, its bounds."""
     (left_address, _), *rest = check.left
     table_id = left_address.split(":")[0]
     printed = describer.templates.table(table_id).printed
     if rest:
-        head = printed + _sum_phrase(describer.terms(left_address, check.left))
+        head = printed + _sum_phrase(describer.terms(left_address, check.left), len(check.left))
     else:
         head = describer.cell(left_address, with_table=True)
     if check.wording:
         target = f"{check.wording}之和"
     else:
-        target = _sum_phrase(describer.terms(left_address, check.right))
+        target = _sum_phrase(describer.terms(left_address, check.right), len(check.right))
     diff = actual - expected
+    shown = amount_as_printed
     if check.rule.relation == "<=":
-        text = f"{head}不应大于{target}，实为 {format_amount(actual, unit)}，上限为 {format_amount(expected, unit)}，超出 {format_amount(diff, unit)} {unit}"
+        text = f"{head}不应大于{target}，实为 {shown(actual, unit)}，上限为 {shown(expected, unit)}，超出 {shown(diff, unit)} {unit}"
     else:
-        text = f"{head}应等于{target}，实为 {format_amount(actual, unit)}，应为 {format_amount(expected, unit)}，相差 {format_amount(abs(diff), unit)} {unit}"
-    if severity == "rounding":
-        text += "（在尾数误差范围内）"
-    return text
+        text = f"{head}应等于{target}，实为 {shown(actual, unit)}，应为 {shown(expected, unit)}，相差 {shown(abs(diff), unit)} {unit}"
+    return text + rounding_note(diff, filled, half, unit)
 
 
 def sort_key(templates: TemplateSet) -> Callable[[Finding], tuple]:

@@ -2,13 +2,17 @@
 
 Checks (rule id: severity):
 
-- ``自评.执行率``: error; ``自评.预算执行得分``, ``自评.指标得分``, ``自评.总分``: error or rounding;
+- ``自评.执行率``: error; a warning when it is B/A to a whole percent padded with zeros (75.00% for
+  74.55%), the precision being off rather than the rate (99% for 99.57% is an error);
+- ``自评.预算执行得分``, ``自评.指标得分``, ``自评.总分``: error or rounding; none when the printed value
+  is the computed one at the precision it is printed with (16 for 15.98, printed whole);
 - ``自评.得分超过权重`` (also the budget score above its 分值), ``自评.得分为负``: error;
 - ``自评.分值汇总``: printed points of a goal, 一级 or 二级指标 against the sum of the level below
   (their printed points, or the weights of the 三级指标): error;
 - ``自评.得分超过分值``: where weights are not printed, the scores of a level above its points: error;
-- ``自评.满分``: printed budget points + every printed goal's points ≠ 100: error (a warning when
-  short of 100 in a table without 满意度指标, which may be left out);
+- ``自评.满分``: printed budget points + every goal's points ≠ 100 — a goal that prints no points counts
+  its 一级指标's (seed 003 整体: 20 + 40 + 40 + 10): error (a warning when short of 100 in a table
+  without 满意度指标, which may be left out);
 - ``自评.定性指标分档``: a qualitative score outside the band its words put it in: warning;
 - ``自评.未说明原因`` (a missed target while 原因分析 is blank), ``自评.计量单位`` (target and
   actual in different units), ``自评.未填完成值`` (a target without an actual, 满意度 aside): warning;
@@ -106,7 +110,13 @@ def _num(value: Decimal) -> str:
 
 
 def _score(value: Decimal) -> str:
+    """A computed score, as the tables print scores: two decimals."""
     return f"{round_score(value):f}"
+
+
+def _printed(value: Decimal) -> str:
+    """A printed score or total quoted as printed: 16, 2.27, 92.3 (never padded to 16.00)."""
+    return f"{value:f}"
 
 
 def _decimals(value: Decimal) -> int:
@@ -115,13 +125,14 @@ def _decimals(value: Decimal) -> int:
 
 
 def _severity(printed: Decimal, exact: Decimal, rounded_figures: int = 1) -> str | None:
-    """None if the printed score is the exact one as printed, rounding if rounding explains it, else error."""
+    """None if the printed score is the exact one at the precision it is printed with (16 for 15.98 printed
+    whole), rounding if the rounding of the figures it adds up explains it, else error."""
     if printed == round_score(exact):
         return None
-    if abs(printed - exact) <= HALF_CENT * rounded_figures:
-        return "rounding"
     places = _decimals(printed)
     if places < 2 and printed == exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
+        return None
+    if abs(printed - exact) <= HALF_CENT * rounded_figures:
         return "rounding"
     return "error"
 
@@ -173,15 +184,30 @@ class _TableChecks:
             half = Decimal(5).scaleb(-budget.rate.decimals - 1)
             if abs(budget.rate.percent - rate) > half:
                 expected = round_score(rate)
-                self.add(
-                    "自评.执行率",
-                    "error",
-                    (ev.cell("预算执行", "执行率"), ev.cell("预算执行", "执行数"), ev.cell("预算执行", "预算数")),
-                    expected,
-                    budget.rate.percent,
-                    f"{ev.title}预算执行率应为 {expected}%（执行数 {_money(budget.b)} ÷ 预算数 "
-                    f"{_money(budget.a)}），实为 {budget.rate.text}",
-                )
+                cells = (ev.cell("预算执行", "执行率"), ev.cell("预算执行", "执行数"), ev.cell("预算执行", "预算数"))
+                quotient = f"执行数 {_money(budget.b)} ÷ 预算数 {_money(budget.a)}"
+                printed = budget.rate.percent
+                whole = rate.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+                if budget.rate.decimals and printed == printed.to_integral_value() and printed == whole:
+                    # 75.00% for 74.55%: B/A to a whole percent, padded with zeros — the precision, not the rate, is off.
+                    self.add(
+                        "自评.执行率",
+                        "warning",
+                        cells,
+                        expected,
+                        printed,
+                        f"{ev.title}预算执行率 {budget.rate.text} 只精确到整数百分比（{whole}%），"
+                        f"按所印 {budget.rate.decimals} 位小数应为 {expected}%（{quotient}）",
+                    )
+                else:
+                    self.add(
+                        "自评.执行率",
+                        "error",
+                        cells,
+                        expected,
+                        printed,
+                        f"{ev.title}预算执行率应为 {expected}%（{quotient}），实为 {budget.rate.text}",
+                    )
         if budget.score is None:
             return
         points = budget.full_points
@@ -193,7 +219,7 @@ class _TableChecks:
                 cells,
                 Decimal(0),
                 budget.score,
-                f"{ev.title}预算执行得分为负数（{_score(budget.score)}）",
+                f"{ev.title}预算执行得分为负数（{_printed(budget.score)}）",
             )
             return
         if budget.score > points:
@@ -203,7 +229,7 @@ class _TableChecks:
                 cells,
                 points,
                 budget.score,
-                f"{ev.title}预算执行得分 {_score(budget.score)} 超过其分值 {_num(points)}",
+                f"{ev.title}预算执行得分 {_printed(budget.score)} 超过其分值 {_num(points)}",
             )
             return
         exact = exact_budget_score(budget)
@@ -218,7 +244,7 @@ class _TableChecks:
                 round_score(exact),
                 budget.score,
                 f"{ev.title}预算执行得分应为 {_score(exact)}（{_num(points)}分 × 执行率 {round_score(rate)}%），"
-                f"实为 {_score(budget.score)}",
+                f"实为 {_printed(budget.score)}",
             )
 
     # -- 分值 level by level
@@ -249,22 +275,44 @@ class _TableChecks:
             below = _sum([_level1_points(g) for g in goal.groups])
             self._declared(goal.points, below, ev.cell(goal.row, "分值"), cells, what, "各一级指标分值")
             self._scores_within(goal.points, goal.indicators, ev.cell(goal.row, "分值"), what)
+        self._full_marks()
+
+    def _full_marks(self) -> None:
+        """自评.满分: budget points + every goal's points (a goal that prints none: its 一级指标's) = 100."""
+        ev = self.ev
         budget_points = ev.budget.points
-        if budget_points is not None and ev.goals and all(g.points is not None for g in ev.goals):
-            total = budget_points + sum((g.points for g in ev.goals), Decimal(0))
-            if total != FULL_MARKS:
-                has_satisfaction = any(SATISFACTION in l1.name for g in ev.goals for l1 in g.groups)
-                # 满意度指标暂可不作为必评指标: a table without them may fall short of 100.
-                severity = "warning" if total < FULL_MARKS and not has_satisfaction else "error"
-                cells = (ev.cell("预算执行", "分值"),) + tuple(ev.cell(g.row, "分值") for g in ev.goals)
-                self.add(
-                    "自评.满分",
-                    severity,
-                    cells,
-                    FULL_MARKS,
-                    total,
-                    f"{ev.title}预算执行分值与各年度目标分值之和应为 100，实为 {_num(total)}",
-                )
+        if budget_points is None or not ev.goals:
+            return
+        total, cells = budget_points, [ev.cell("预算执行", "分值")]
+        for goal in ev.goals:
+            if goal.points is not None:
+                total += goal.points
+                cells.append(ev.cell(goal.row, "分值"))
+                continue
+            below = _sum([_level1_points(g) for g in goal.groups])
+            if below is None:
+                return
+            total += below
+            cells += [ev.cell(g.row, "分值") for g in goal.groups]
+        if total == FULL_MARKS:
+            return
+        has_satisfaction = any(SATISFACTION in l1.name for g in ev.goals for l1 in g.groups)
+        # 满意度指标暂可不作为必评指标: a table without them may fall short of 100.
+        severity = "warning" if total < FULL_MARKS and not has_satisfaction else "error"
+        if all(g.points is not None for g in ev.goals):
+            parts = "各年度目标分值"
+        elif all(g.points is None for g in ev.goals):
+            parts = "各一级指标分值"
+        else:
+            parts = "各年度目标分值（未印分值的按其一级指标）"
+        self.add(
+            "自评.满分",
+            severity,
+            tuple(cells),
+            FULL_MARKS,
+            total,
+            f"{ev.title}预算执行分值与{parts}之和应为 100，实为 {_num(total)}",
+        )
 
     def _declared(
         self, declared: Decimal | None, below: Decimal | None, cell: str, cells: tuple[str, ...], what: str, parts: str
@@ -297,7 +345,7 @@ class _TableChecks:
                 cells,
                 points,
                 total,
-                f"{what}各指标得分之和 {_score(total)} 超过其分值 {_num(points)}",
+                f"{what}各指标得分之和 {_num(total)} 超过其分值 {_num(points)}",
             )
 
     # -- one indicator
@@ -308,7 +356,9 @@ class _TableChecks:
         score_cell, weight_cell = ev.cell(indicator.row, "得分"), ev.cell(indicator.row, "权重")
         target_cell, actual_cell = ev.cell(indicator.row, "目标值"), ev.cell(indicator.row, "实际完成值")
         if score is not None and score < 0:
-            self.add("自评.得分为负", "error", (score_cell,), Decimal(0), score, f"{name}得分为负数（{_score(score)}）")
+            self.add(
+                "自评.得分为负", "error", (score_cell,), Decimal(0), score, f"{name}得分为负数（{_printed(score)}）"
+            )
         elif score is not None and weight is not None and score > weight:
             self.add(
                 "自评.得分超过权重",
@@ -316,7 +366,7 @@ class _TableChecks:
                 (score_cell, weight_cell),
                 weight,
                 score,
-                f"{name}得分 {_score(score)} 超过其权重 {_num(weight)}",
+                f"{name}得分 {_printed(score)} 超过其权重 {_num(weight)}",
             )
         elif score is not None:
             exact = exact_score(indicator)
@@ -330,7 +380,7 @@ class _TableChecks:
                         (score_cell, weight_cell, target_cell, actual_cell),
                         round_score(exact),
                         score,
-                        f"{name}得分应为 {_score(exact)}，实为 {_score(score)}",
+                        f"{name}得分应为 {_score(exact)}，实为 {_printed(score)}",
                     )
             elif band is not None:
                 self._band(indicator, band, name, (score_cell, weight_cell, target_cell, actual_cell))
@@ -375,7 +425,7 @@ class _TableChecks:
         if inside:
             return
         # A band has no single expected score: expected and diff stay empty.
-        range_text = f"{_score(low)}{'（含）' if low_in else ''}至 {_score(high)}{'（含）' if high_in else '（不含）'}"
+        range_text = f"{_num(round_score(low))}{'（含）' if low_in else ''}至 {_num(round_score(high))}{'（含）' if high_in else '（不含）'}"
         self.add(
             "自评.定性指标分档",
             "warning",
@@ -383,7 +433,7 @@ class _TableChecks:
             None,
             score,
             f"{name}目标值“{display(indicator.target)}”、实际完成值“{display(indicator.actual)}”，"
-            f"属“{BAND_NAMES[key]}”一档，得分应在 {range_text}之间，实为 {_score(score)}",
+            f"属“{BAND_NAMES[key]}”一档，得分应在 {range_text}之间，实为 {_printed(score)}",
         )
 
     # -- 总分
@@ -409,8 +459,8 @@ class _TableChecks:
                 cells,
                 expected,
                 ev.total,
-                f"{ev.title}总分应等于预算执行得分与各指标得分之和，实为 {_score(ev.total)}，"
-                f"应为 {_score(expected)}，相差 {_score(abs(ev.total - expected))}",
+                f"{ev.title}总分应等于预算执行得分与各指标得分之和，实为 {_printed(ev.total)}，"
+                f"应为 {_printed(expected)}，相差 {_printed(abs(ev.total - expected))}",
             )
 
     # -- against the 公开表

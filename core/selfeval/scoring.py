@@ -16,10 +16,12 @@ The rules are the footnotes of the seeds' tables:
 
 Scores are `Decimal`, rounded half up to two decimals as the seeds print them (seed 000: 1.96,
 1.82, 3.06, 总分 99.69 and 98.9; seed 003: 2.27, 总分 92.27). A printed score is compared with the
-exact computed one: a difference within 0.005 per rounded figure involved is `rounding`; a score
-printed with fewer decimals that is the computed one rounded to those decimals (seed 002 prints
-whole numbers: 16 for 15.98) is `rounding` too; anything else is an `error`. A printed 执行率 is
-right when it is B/A rounded to the decimals it prints (98% for 97.96 %, 99.5% for 99.53 %).
+exact computed one at the precision it is printed with: one printed with fewer decimals that is the
+computed one rounded to those decimals is right (seed 002 prints whole numbers: 16 for 15.98); a
+difference within 0.005 per rounded figure involved is `rounding`; anything else is an `error`. A
+printed 执行率 is right when it is B/A rounded to the decimals it prints (98% for 97.96 %, 99.5% for
+99.53 %); B/A to a whole percent padded with zeros (75.00% for 74.55 %) is a `warning` about the
+precision, and anything else (99% for 99.57 %, cut off) an `error`.
 """
 
 from __future__ import annotations
