@@ -330,6 +330,9 @@ class MainWindow(QMainWindow):
         names = self.session.checker.selfeval_names()
         if finding.table in names:
             editor = self.show_selfeval(names.index(finding.table))
+            self.tree.blockSignals(True)  # the tree follows the jump, as for the 公开表 below
+            self.tree.setCurrentItem(self.selfeval_items[finding.table])
+            self.tree.blockSignals(False)
             editor.select_cells(finding.cells)
             return
         for address in finding.cells:
