@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.money import amount_text, parse_amount
-from core.selfeval import SelfEvaluation, budget_score, computed_total, suggested_score
+from core.selfeval import FULL_MARKS, SelfEvaluation, budget_score, computed_total, suggested_score
 from core.targets import is_blank, normalise
 
 LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标")
@@ -152,6 +153,31 @@ def to_decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+_POINTS = re.compile(r"\d+(\.\d+)?")  # a score, weight or 分值 as typed: digits, at most one point
+_NEGATIVE = re.compile(r"-\d+(\.\d*)?|\(\d+(\.\d*)?\)")  # −4 or the accounting (4)
+
+
+def points_refusal(text: str, what: str, limit: Decimal | None = None, limit_name: str = "权重") -> str | None:
+    """Why a typed score, weight or 分值 is not taken (None when it is): the message shown at the entry.
+
+    Points are printed with at most two decimals, are never negative, and a score is at most its
+    `limit` (an indicator's 权重, the 预算执行 分值, 100 for 总分). `1e5` is not a way to type points.
+    """
+    cleaned = normalise(text).removesuffix("分")
+    if is_blank(cleaned):
+        return None
+    if _NEGATIVE.fullmatch(cleaned):
+        return f"{what}不能为负数：“{text}”"
+    if not _POINTS.fullmatch(cleaned):
+        return f"{what}“{text}”不是数字，请输入如 3.5 的分数"
+    number = Decimal(cleaned)
+    if len(cleaned.partition(".")[2]) > 2:
+        return f"{what}最多两位小数（如 3.06），“{text}”不会被四舍五入"
+    if limit is not None and number > limit:
+        return f"{what} {plain(number)} 超过{limit_name} {plain(limit)}"
+    return None
+
+
 def plain(value: Decimal) -> str:
     """Points and weights as printed: 40, 2.5."""
     text = f"{value:f}"
@@ -234,6 +260,16 @@ def clean_entry(section: str | None, key: str, text: str) -> str:
     return text
 
 
+def entry_refusal(table: dict, section: str | None, key: str, text: str, what: str) -> str | None:
+    """Why a typed 预算执行 分值 or 得分, or 总分, is not taken (see `points_refusal`); None for other entries."""
+    if section == "budget" and key == "score":
+        points = SelfEvaluation.from_dict(table, 1).budget.full_points
+        return points_refusal(text, what, points, "分值")
+    if (section == "budget" and key == "points") or (section is None and key == "total"):
+        return points_refusal(text, what, FULL_MARKS, "满分")
+    return None
+
+
 def write_entry(table: dict, section: str | None, key: str, text: str) -> None:
     put_value(table.setdefault(section, {}) if section else table, key, text)
 
@@ -242,3 +278,18 @@ def table_label(table: dict, index: int) -> str:
     """How the window's tree names a table: 整体绩效自评, or 项目：<项目名称>."""
     evaluation = SelfEvaluation.from_dict(table, index + 1)
     return "整体绩效自评" if evaluation.kind == "整体" else f"项目：{evaluation.name}"
+
+
+def typed_total(evaluation: SelfEvaluation) -> tuple[Decimal | None, Decimal, int]:
+    """(预算执行得分 + Σ indicator 得分 as typed, the indicators' part, how many scores are not typed).
+
+    What the printed 总分 should equal; the sum is None when no score at all is typed. A 满意度指标
+    left blank is not counted as missing (the footnotes allow leaving it out).
+    """
+    budget = evaluation.budget.score
+    scores = [i.score for i in evaluation.indicators if i.score is not None]
+    missing = (budget is None) + sum(1 for i in evaluation.indicators if i.score is None and not i.is_satisfaction)
+    indicators = sum(scores, Decimal(0))
+    if budget is None and not scores:
+        return None, indicators, missing
+    return (budget or Decimal(0)) + indicators, indicators, missing

@@ -22,6 +22,13 @@ from ui.table_model import SEVERITY_COLOURS
 FIRST_PROJECT = 1  # seed 000: 整体 first, then 2023年机关业务工作经费项目
 
 
+@pytest.fixture(autouse=True)
+def folds_as_at_first_start():
+    """Each test starts with the editor's folds as a new user finds them (the choice is kept per run)."""
+    SelfEvalEditor.header_open, SelfEvalEditor.texts_open = None, False
+    yield
+
+
 @pytest.fixture
 def session(tmp_path):
     db = Database.open(tmp_path / "selfeval.sqlite")
@@ -209,7 +216,12 @@ def test_a_missed_target_without_a_reason_is_flagged_until_a_reason_is_written(q
     assert colour_at(editor, 0, ACTUAL) == warning
     assert warning.name() in editor.reason.styleSheet()
     assert "未说明原因" in editor.reason.toolTip()
+    assert not editor.reason.isVisible(), "the reasons are folded away: the grid gets the height"
+    assert warning.name() in editor.texts.toggle.styleSheet() and "未说明原因" in editor.texts.toggle.toolTip()
+    assert "原因分析未填" in editor.texts.toggle.text()
 
+    qtbot.mouseClick(editor.texts.toggle, Qt.MouseButton.LeftButton)
+    assert editor.reason.isVisible()
     editor.activateWindow()
     editor.reason.setFocus()
     write(qtbot, editor.reason, "部分学员延期至次年参训。")
@@ -319,14 +331,60 @@ def test_delete_clears_the_selected_cells_in_one_step(qtbot, session):
     assert "target" not in indicator and "actual" not in indicator
 
 
-def test_bad_input_is_refused_with_a_message(qtbot, session):
+def open_line(view):
+    (line,) = [e for e in view.findChildren(QLineEdit) if e.isVisible() and not isinstance(e.parent(), QComboBox)]
+    return line
+
+
+def test_bad_input_is_refused_at_the_cell_and_the_typed_text_stays(qtbot, session):
     editor = open_editor(qtbot, session, FIRST_PROJECT)
-    before = stored(session)
-    type_into(qtbot, editor, 0, SCORE, "四分")
-    assert "不是数字" in editor.message.text() and text_at(editor, 0, SCORE) == "4"
-    fill(qtbot, field(editor, "预算数（A）"), "81x6.59")
-    assert "无法识别的金额" in editor.message.text() and field(editor, "预算数（A）").text() == "8146.59"
-    assert stored(session) == before
+    view, before = editor.view, stored(session)
+    view.setCurrentIndex(editor.model.index(0, SCORE))
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    line = open_line(view)
+    line.selectAll()
+    write(qtbot, line, "四分")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    qtbot.wait(20)
+    assert view.state() == QAbstractItemView.State.EditingState and open_line(view).text() == "四分"
+    assert view.note.isVisible() and "不是数字" in view.note.text()
+    assert view.note.geometry().top() >= view.visualRect(editor.model.index(0, SCORE)).bottom(), "just under the cell"
+    for typed, said in (("5", "超过权重 4"), ("（1）", "不能为负数"), ("1e5", "不是数字"), ("3.14159", "两位小数")):
+        line.selectAll()
+        write(qtbot, line, typed)
+        qtbot.keyClick(line, Qt.Key.Key_Return)
+        qtbot.wait(20)
+        assert line.isVisible() and line.text() == typed and said in view.note.text(), typed
+    assert stored(session) == before and text_at(editor, 0, SCORE) == "4"
+    line.selectAll()
+    qtbot.keyClicks(line, "3.5")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState)
+    assert text_at(editor, 0, SCORE) == "3.5" and not view.note.isVisible() and not editor.message.isVisible()
+    assert view.currentIndex().row() == 1, "a taken score moves on, as Enter does in a spreadsheet"
+
+    type_into_kept = open_line  # the editor stays open after a refusal; Esc drops the text
+    view.setCurrentIndex(editor.model.index(1, SCORE))
+    qtbot.keyClicks(view, "9")
+    line = type_into_kept(view)
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    qtbot.wait(20)
+    assert view.note.isVisible()
+    qtbot.keyClick(line, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState)
+    assert text_at(editor, 1, SCORE) == "3.06" and not view.note.isVisible()
+
+    entry = field(editor, "预算数（A）")
+    fill(qtbot, entry, "81x6.59")
+    assert "无法识别的金额" in editor.message.text() and editor.note.isVisible()
+    assert entry.text() == "81x6.59" and entry.hasFocus(), "the typed text stays to be corrected"
+    editor.refresh()
+    assert entry.text() == "81x6.59"
+    qtbot.keyClick(entry, Qt.Key.Key_Escape)
+    assert entry.text() == "8146.59" and not editor.note.isVisible()
+    fill(qtbot, field(editor, "预算执行得分"), "21")
+    assert "超过分值 20" in editor.note.text()
+    assert stored(session)[FIRST_PROJECT]["budget"] == before[FIRST_PROJECT]["budget"]
 
 
 def test_findings_colour_the_cells_and_entries_they_name(qtbot, session):

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from core.money import AmountError
-from core.selfeval import budget_score, computed_total, execution_rate, grade, round_score
+from core.selfeval import budget_score, execution_rate, round_score
 from core.selfeval_edit import (
     AMOUNT_FIELDS,
     IndicatorPath,
@@ -30,8 +29,8 @@ from core.selfeval_edit import (
     adopt_suggestions,
     can_shift,
     clean_entry,
+    entry_refusal,
     entry_text,
-    plain,
     put_value,
     remove_indicator,
     shift_indicator,
@@ -39,7 +38,8 @@ from core.selfeval_edit import (
     write_entry,
 )
 from ui.open_report import OpenReport
-from ui.selfeval_model import NAME, IndicatorModel, IndicatorView, findings_tooltip
+from ui.selfeval_model import NAME, IndicatorModel, IndicatorView, Note, findings_tooltip
+from ui.selfeval_totals import TotalsBar
 from ui.table_model import SEVERITY_COLOURS, worst
 
 HEADER_FIELDS = {"整体": ("单位名称", "基本支出总额", "项目支出总额"), "项目": ("项目名称", "主管部门", "实施单位")}
@@ -50,11 +50,17 @@ BUDGET_FIELDS = (  # key, label, cell column, what an undo step and a message ca
     ("points", "分值", "分值", "预算执行分值"),
     ("score", "得分", "得分", "预算执行得分"),
 )
-GRADE_COLOURS = {"优": "#1e7d32", "良": "#1f5fbf", "中": "#b26a00", "差": "#c62828"}
 
 
 class _Field(QLineEdit):
-    """A header, 预算执行 or 总分 entry: where it lives in the table dict and its cell address."""
+    """A header, 预算执行 or 总分 entry: where it lives in the table dict and its cell address.
+
+    Enter saves and moves to the next entry; Esc drops text that was refused. Ctrl+Z with nothing
+    typed since the last save undoes the last step of the report, as in the grid.
+    """
+
+    entered = Signal()
+    reverted = Signal()
 
     def __init__(self, section: str | None, key: str, cell: tuple[str, str] | None, what: str):
         super().__init__()
@@ -68,6 +74,21 @@ class _Field(QLineEdit):
 
     def write(self, table: dict, text: str) -> None:
         write_entry(table, self.section, self.key, text)
+
+    def event(self, event):  # noqa: D102 - Qt's name
+        if event.type() == QEvent.Type.ShortcutOverride and not self.isModified():
+            if event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo):
+                event.ignore()  # the window's 撤销/重做, not the entry's own
+                return False
+        return super().event(event)
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Escape:
+            self.reverted.emit()
+            return
+        super().keyPressEvent(event)  # Enter: editingFinished saves first
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.entered.emit()
 
 
 class _TextBox(QPlainTextEdit):
@@ -86,10 +107,57 @@ class _TextBox(QPlainTextEdit):
         super().focusOutEvent(event)
 
 
+class _Section(QWidget):
+    """A part of the form that folds away (基本信息, 原因分析与改进措施): a toggle line, then its content.
+
+    Folded, the toggle says what is inside and takes the colour of the worst finding there.
+    """
+
+    def __init__(self, title: str, content: QWidget, open_: bool, parent=None):
+        super().__init__(parent)
+        self.title, self.content = title, content
+        self.toggle = QToolButton()
+        self.toggle.setCheckable(True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setAutoRaise(True)
+        self.toggle.toggled.connect(self._show)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(content)
+        self.toggle.setChecked(open_)
+        self._show(open_)
+
+    @property
+    def is_open(self) -> bool:
+        return self.toggle.isChecked()
+
+    def open(self) -> None:
+        self.toggle.setChecked(True)
+
+    def _show(self, open_: bool) -> None:
+        self.content.setVisible(open_)
+        self.setVisible(open_)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
+
+    def describe(self, summary: str, severity: str | None, tip: str) -> None:
+        self.toggle.setText(self.title + (f"　{summary}" if summary else ""))
+        colour = SEVERITY_COLOURS[severity].name() if severity else None
+        self.toggle.setStyleSheet(f"QToolButton {{ background: {colour}; }}" if colour else "")
+        self.toggle.setToolTip(tip)
+
+
 class SelfEvalEditor(QWidget):
-    """One 绩效自评表 of a report: every change is one undoable, saved, re-checked edit of the session."""
+    """One 绩效自评表 of a report: every change is one undoable, saved, re-checked edit of the session.
+
+    Laid out for a 1366×768 screen: 基本信息 and the reasons fold away (their state is kept for the
+    next table opened), so the indicator grid gets the height.
+    """
 
     status = Signal(str)  # a message for the window's status bar
+    #: Whether 基本信息 and 原因分析与改进措施 start open; None: 基本信息 opens when something it needs is blank.
+    header_open: bool | None = None
+    texts_open: bool = False
 
     def __init__(self, session: OpenReport, index: int, parent=None):
         super().__init__(parent)
@@ -100,18 +168,22 @@ class SelfEvalEditor(QWidget):
         kind = self.model.table().get("kind", "项目")
         self.title = QLabel()
         font = self.title.font()
-        font.setPointSize(font.pointSize() + 3)
+        font.setPointSize(font.pointSize() + 1)
         font.setBold(True)
         self.title.setFont(font)
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        header_box = QGroupBox("基本信息")
+        header_box = QFrame()
+        header_box.setObjectName("header")
+        header_box.setStyleSheet("#header { border: 1px solid #d5dae1; border-radius: 3px; }")
         self.header_grid = QGridLayout(header_box)
-        budget_box = QGroupBox("预算执行情况（万元）")
-        budget_line = QHBoxLayout(budget_box)
+        self.header_grid.setContentsMargins(6, 3, 6, 3)
+        self.header_grid.setVerticalSpacing(2)
+        budget_line = QHBoxLayout()
+        budget_line.addWidget(QLabel("预算执行（万元）"))
         for key, label, col, what in BUDGET_FIELDS:
             field = self._field("budget", key, ("预算执行", col), what)
             field.setPlaceholderText("20" if key == "points" else "")
-            field.setMaximumWidth(110)
+            field.setMinimumWidth(64)
+            field.setMaximumWidth(100)
             budget_line.addWidget(QLabel(label))
             budget_line.addWidget(field)
         self.budget_hint = QLabel()
@@ -125,45 +197,57 @@ class SelfEvalEditor(QWidget):
         buttons.addStretch(1)
         self.adopt_button = self._button(buttons, "采用全部建议得分", self.adopt_suggestions)
         self.adopt_button.setToolTip("按评分规则重算全部定量指标得分、预算执行得分与总分，作为一步可撤销的修改")
-        bar = QFrame()
-        bar.setObjectName("totals")
-        bar.setStyleSheet("#totals { background: #eef1f5; border: 1px solid #d5dae1; border-radius: 3px; }")
-        bar_line = QHBoxLayout(bar)
         self.total_field = self._field(None, "total", ("总分", "得分"), "总分")
-        self.total_field.setMaximumWidth(90)
-        self.computed_label, self.grade_label, self.points_label = QLabel(), QLabel(), QLabel()
-        bold = QFont(self.grade_label.font())
-        bold.setBold(True)
-        self.computed_label.setFont(bold)
-        self.grade_label.setFont(bold)
-        for widget in (QLabel("总分"), self.total_field, QLabel("　按评分规则计算"), self.computed_label,
-                       QLabel("　等级"), self.grade_label):  # fmt: skip
-            bar_line.addWidget(widget)
-        bar_line.addStretch(1)
-        bar_line.addWidget(self.points_label)
+        self.total_field.setMaximumWidth(80)
+        self.totals = TotalsBar(self.total_field)
+        self.computed_label, self.points_label = self.totals.rule_total, self.totals.points
+        self.grade_label = self.totals.rule_grade
         self.reason = _TextBox("reason", ("原因分析", "内容"), "偏差大或目标未完成原因分析")
         self.measures = _TextBox("measures", None, "改进措施")
-        texts = QGridLayout()
+        texts_box = QWidget()
+        texts = QGridLayout(texts_box)
+        texts.setContentsMargins(0, 0, 0, 0)
+        texts.setVerticalSpacing(1)
         for column, (label, box) in enumerate(
             (("偏差大或目标未完成原因分析", self.reason), ("改进措施", self.measures))
         ):
             texts.addWidget(QLabel(label), 0, column)
             texts.addWidget(box, 1, column)
-            box.setMaximumHeight(96)
+            box.setMaximumHeight(84)
             box.committed.connect(lambda b=box: self._commit_text(b))
+        self.texts = _Section("原因分析与改进措施", texts_box, type(self).texts_open)
+        self.texts.toggle.toggled.connect(lambda on: setattr(SelfEvalEditor, "texts_open", on))
         self.message = QLabel()
         self.message.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        for widget in (self.title, header_box, budget_box):
-            layout.addWidget(widget)
-        layout.addLayout(buttons)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(bar)
-        layout.addLayout(texts)
-        layout.addWidget(self.message)
+        self.message.hide()
         self._header_keys: list[str] = []
         self._unsaved: set[QWidget] = set()  # entries whose text could not be written: refresh leaves them
         self._add_header_fields(HEADER_FIELDS.get(kind, ()))
+        header_open = type(self).header_open
+        if header_open is None:  # a new table: its name and unit are still to be typed
+            table = self.model.table()
+            header_open = any(not entry_text(table, "header", k) for k in HEADER_FIELDS.get(kind, ()))
+        self.header = _Section("基本信息", header_box, header_open)
+        self.header.toggle.toggled.connect(lambda on: setattr(SelfEvalEditor, "header_open", on))
+        top = QHBoxLayout()
+        top.addWidget(self.header.toggle)
+        top.addWidget(self.title, 1, Qt.AlignmentFlag.AlignCenter)
+        texts_line = QHBoxLayout()
+        texts_line.addWidget(self.texts.toggle)
+        texts_line.addWidget(self.message, 1)
+        texts_line.addStretch(0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 3, 6, 3)
+        layout.setSpacing(3)
+        layout.addLayout(top)
+        layout.addWidget(self.header)
+        layout.addLayout(budget_line)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.totals)
+        layout.addLayout(texts_line)
+        layout.addWidget(self.texts)
+        self.note = Note(self)  # why an entry above was refused, just under it
         self.model.refused.connect(lambda message: self._tell(message, refused=True))
         session.changed.connect(self._on_change)
         self.refresh()
@@ -173,6 +257,8 @@ class SelfEvalEditor(QWidget):
     def _field(self, section: str | None, key: str, cell: tuple[str, str] | None, what: str) -> _Field:
         field = _Field(section, key, cell, what)
         field.editingFinished.connect(lambda: self._commit_field(field))
+        field.entered.connect(lambda: self._next_field(field))
+        field.reverted.connect(lambda: self._revert_field(field))
         self.fields.append(field)
         return field
 
@@ -194,6 +280,11 @@ class SelfEvalEditor(QWidget):
             field = self._field("header", key, cell, key)
             self.header_grid.addWidget(QLabel(key), n // 3, (n % 3) * 2)
             self.header_grid.addWidget(field, n // 3, (n % 3) * 2 + 1)
+
+    def _in_order(self) -> list[_Field]:
+        """The entries as they read on screen: 基本信息 (when open), 预算执行, then 总分."""
+        header = [f for f in self.fields if f.section == "header"] if self.header.is_open else []
+        return header + [f for f in self.fields if f.section == "budget"] + [self.total_field]
 
     @property
     def table_name(self) -> str:
@@ -227,19 +318,6 @@ class SelfEvalEditor(QWidget):
             f"得分 {score}" if score is not None else "",
         ]
         self.budget_hint.setText("按规则：" + "，".join(h for h in hint if h) if any(hint) else "")
-        total = computed_total(evaluation)
-        shown = total if total is not None else evaluation.total
-        self.computed_label.setText(f"{total:f}" if total is not None else "—（有指标未能计算得分）")
-        name = grade(shown) if shown is not None else "—"
-        self.grade_label.setText(name)
-        self.grade_label.setStyleSheet(f"color: {GRADE_COLOURS.get(name, '#333')};")
-        weights = sum((i.weight or Decimal(0) for i in evaluation.indicators), Decimal(0))
-        budget_points = evaluation.budget.full_points
-        self.points_label.setText(
-            f"分值合计 {plain(budget_points + weights)}（预算执行 {plain(budget_points)} ＋ 指标权重 {plain(weights)}）"
-            if any(i.weight is not None for i in evaluation.indicators)
-            else ""
-        )
         # Locked: nothing opens for typing. A read-only database still takes typing, so that the
         # write is refused with its reason (and the text stays) rather than keys doing nothing.
         read_only = self.session.locked
@@ -253,50 +331,115 @@ class SelfEvalEditor(QWidget):
 
     def _on_change(self, changes) -> None:
         if self.model.table_index in changes.selfeval or changes.selfeval_list:
+            self._tell("")  # a change went through: an earlier refusal is over
             self.refresh()
         elif changes.findings_changed:
             self._recolour()
 
+    def _address(self, cell: tuple[str, str] | None) -> str | None:
+        return f"{self.table_name}:{cell[0]}:{cell[1]}" if cell else None
+
     def _recolour(self, _change=None) -> None:
-        widgets = [*self.fields, self.reason, self.measures]
-        for widget in widgets:
-            address = f"{self.table_name}:{widget.cell[0]}:{widget.cell[1]}" if widget.cell else None
+        for widget in [*self.fields, self.reason, self.measures]:
+            address = self._address(widget.cell)
             severity = worst(self.session.findings_at(address)) if address else None
             kind = type(widget).__base__.__name__
             colour = SEVERITY_COLOURS[severity].name() if severity else None
-            widget.setStyleSheet(f"{kind} {{ background: {colour}; }}" if colour else "")
+            style = f"background: {colour};" if colour else ""
+            if widget in self._unsaved:
+                style += " border: 2px solid #c62828;"  # typed but not taken: the note under it says why
+            widget.setStyleSheet(f"{kind} {{ {style} }}" if style else "")
             tip = findings_tooltip(self.session, address)
             long_text = widget.text() if isinstance(widget, QLineEdit) and len(widget.text()) > 20 else None
             widget.setToolTip("\n\n".join(t for t in (long_text, tip) if t))
+        if self.model.evaluation is not None:
+            total = self.session.findings_at(self._address(self.total_field.cell))
+            self.totals.show_totals(self.model.evaluation, worst(f for f in total if f.rule == "自评.总分"))
+        self._describe_sections()
+
+    def _describe_sections(self) -> None:
+        """A folded part says what it holds and shows its worst finding, so nothing hides behind the fold."""
+        header = [f for f in self.fields if f.section == "header"]
+        findings = [x for f in header if (a := self._address(f.cell)) for x in self.session.findings_at(a)]
+        tips = [findings_tooltip(self.session, self._address(f.cell)) for f in header]
+        blank = sum(1 for f in header if not f.text())
+        self.header.describe(
+            f"（{blank} 项未填）" if blank and not self.header.is_open else "",
+            worst(findings),
+            "\n".join(f"{f.key}：{f.text() or '（未填）'}" for f in header) + "".join(f"\n\n{t}" for t in tips if t),
+        )
+        texts = [(self.reason, "原因分析"), (self.measures, "改进措施")]
+        summary = "；".join(
+            f"{what}{len(b.toPlainText())} 字" if b.toPlainText() else f"{what}未填" for b, what in texts
+        )
+        address = self._address(self.reason.cell)
+        self.texts.describe(
+            f"（{summary}）" if not self.texts.is_open else "",
+            worst(self.session.findings_at(address)),
+            findings_tooltip(self.session, address) or "点击展开或收起",
+        )
 
     def _tell(self, message: str, refused: bool = False) -> None:
         self.message.setStyleSheet(f"color: {'#c62828' if refused else '#555'};")
         self.message.setText(message)
-        self.status.emit(message)
+        self.message.setVisible(bool(message))
+        if message:
+            self.status.emit(message)
 
     # -- edits
 
-    def _commit_field(self, field: _Field) -> None:
+    def _commit_field(self, field: _Field) -> bool:
+        """Save an entry; False when its text was refused or could not be written (it then stays, with why)."""
         table = self.model.table()
         text = field.text().strip()
         if text == field.stored(table):
             field.setModified(False)
-            self._unsaved.discard(field)
-            return
+            self._taken(field)
+            return True
         try:
             value = field.clean(text)
         except AmountError as exc:
-            self._tell(f"{field.what}：{exc}", refused=True)
-            field.setText(field.stored(table))
-            return
+            return self._refuse_field(field, f"{field.what}：{exc}")
+        refusal = entry_refusal(table, field.section, field.key, value, field.what)
+        if refusal:
+            return self._refuse_field(field, refusal)
         if self.model.apply(lambda t: field.write(t, value), f"修改自评表{field.what}") is not None:
+            self._taken(field)
+            return True
+        # refused by the checker (the reason is in the model's message) or not written (the disk):
+        # either way the typed text stays in the entry to correct, retry or copy
+        return self._refuse_field(field, self.model.refusal or "未能保存")
+
+    def _refuse_field(self, field: _Field, message: str) -> bool:
+        self._unsaved.add(field)
+        field.setModified(True)
+        self._tell(message, refused=True)
+        self._recolour()
+        self.note.show_below(QRect(field.mapTo(self, QPoint(0, 0)), field.size()), message + "（按 Esc 恢复原值）")
+        return False
+
+    def _taken(self, field: _Field) -> None:
+        if field in self._unsaved:
             self._unsaved.discard(field)
-            self.message.setText("")
-        elif self.model.write_failed:
-            self._unsaved.add(field)  # not saved: the typed text stays in the entry to retry or copy
-            field.setModified(True)
-        else:
-            field.setText(field.stored(self.model.table()))
+            self._recolour()
+        self.note.hide()
+
+    def _revert_field(self, field: _Field) -> None:
+        """Esc: the stored value back, the refusal gone."""
+        field.setText(field.stored(self.model.table()))
+        field.setModified(False)
+        self._taken(field)
+        self._tell("")
+
+    def _next_field(self, field: _Field) -> None:
+        """Enter on an entry that was saved: on to the next one, as Enter moves down in the grid."""
+        if field in self._unsaved:
+            return
+        order = self._in_order()
+        if field in order and order.index(field) + 1 < len(order):
+            following = order[order.index(field) + 1]
+            following.setFocus(Qt.FocusReason.TabFocusReason)
+            following.selectAll()
 
     def _commit_text(self, box: _TextBox) -> None:
         text = box.toPlainText().strip()
@@ -367,7 +510,11 @@ class SelfEvalEditor(QWidget):
             self.view.setFocus()
             return True
         for widget in [*self.fields, self.reason]:
-            if widget.cell and f"{self.table_name}:{widget.cell[0]}:{widget.cell[1]}" in addresses:
+            if self._address(widget.cell) in addresses:
+                if widget is self.reason:
+                    self.texts.open()
+                elif getattr(widget, "section", None) == "header":
+                    self.header.open()
                 widget.setFocus()
                 return True
         return False

@@ -6,15 +6,25 @@ import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLineEdit, QStyledItemDelegate, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QTableView,
+    QWidget,
+)
 
 from app.changes import OpChanges
 from app.errors import OperationFailed
 from core.findings import SEVERITY_NAMES
 from core.selfeval import (
     BAND_NAMES,
+    FULL_MARKS,
     Goal,
     Indicator,
     Level1,
@@ -35,6 +45,7 @@ from core.selfeval_edit import (
     move_indicator,
     nodes_at,
     plain,
+    points_refusal,
     put_value,
     walk_indicators,
 )
@@ -102,6 +113,8 @@ class IndicatorModel(QAbstractTableModel):
         self.session, self.table_index = session, table_index
         #: Whether the last edit failed to be written (its editor then stays open with the typed text).
         self.write_failed = False
+        #: Why the last edit was not taken (None when it was): the editor stays open and shows it at the cell.
+        self.refusal: str | None = None
         self.rows, self.evaluation = self._read()
         session.changed.connect(self._on_change)
 
@@ -238,7 +251,7 @@ class IndicatorModel(QAbstractTableModel):
         return flags
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        self.write_failed = False
+        self.write_failed, self.refusal = False, None
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == SUGGESTED:
             return False
         row, column = index.row(), index.column()
@@ -247,6 +260,13 @@ class IndicatorModel(QAbstractTableModel):
             return True
         path = self.rows[row].path
         what = f"第{row + 1}个指标的{COLUMNS[column]}"
+        if column in (SCORE, WEIGHT):
+            limit = self.rows[row].indicator.weight if column == SCORE else FULL_MARKS
+            refusal = points_refusal(text, f"第{row + 1}个指标的{'得分' if column == SCORE else '权重'}", limit,
+                                     "权重" if column == SCORE else "满分")  # fmt: skip
+            if refusal:
+                self._refuse(refusal)
+                return False
         if column in FIELDS:
             return (
                 self.apply(lambda t: put_value(nodes_at(t, path)[3], FIELDS[column], text), f"修改{what}") is not None
@@ -263,11 +283,9 @@ class IndicatorModel(QAbstractTableModel):
 
         On a read-only database the write is tried and refused with its reason (`write_failed`).
         """
-        self.write_failed = False
+        self.write_failed, self.refusal = False, None
         if self.session.locked or not self.table():
-            self.refused.emit(
-                "报表已锁定，不能修改；如需修改请先解除锁定" if self.session.locked else "该自评表已不存在"
-            )
+            self._refuse("报表已锁定，不能修改；如需修改请先解除锁定" if self.session.locked else "该自评表已不存在")
             return None
         # Only this table is copied and changed: the others stay the very objects the session holds.
         tables = list(self.session.checker.selfeval)
@@ -281,13 +299,17 @@ class IndicatorModel(QAbstractTableModel):
         try:
             self.session.edit_selfeval(tables, text)
         except SelfEvalError as exc:
-            self.refused.emit(str(exc))
+            self._refuse(str(exc))
             return None
         except OperationFailed as exc:  # nothing saved or changed; the window's banner says so too
             self.write_failed = True
-            self.refused.emit(f"{str(exc).rstrip('。')}。输入的内容仍保留，可重试")
+            self._refuse(f"{str(exc).rstrip('。')}。输入的内容仍保留，可重试")
             return None
         return result
+
+    def _refuse(self, message: str) -> None:
+        self.refusal = message
+        self.refused.emit(message)
 
     def clear(self, indexes: Iterable[QModelIndex]) -> None:
         cells = [(self.rows[i.row()].path, FIELDS[i.column()]) for i in indexes if i.column() in FIELDS]
@@ -335,7 +357,35 @@ class IndicatorDelegate(QStyledItemDelegate):
     def setModelData(self, editor, model, index):  # noqa: N802
         text = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
         model.setData(index, text, Qt.ItemDataRole.EditRole)
-        self.held = editor if model.write_failed else None
+        self.held = editor if model.write_failed or model.refusal else None
+
+
+class Note(QLabel):
+    """Why an entry was refused, shown just below it until the entry is taken or dropped."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("refusal")
+        self.setStyleSheet(
+            "#refusal { background: #fdecea; color: #b71c1c; border: 1px solid #c62828; padding: 2px 6px; }"
+        )
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_below(self, rect: QRect, text: str) -> None:
+        """`rect` in the parent's coordinates: the note goes under it (above it when there is no room below)."""
+        parent = self.parentWidget()
+        self.setText(text)
+        width = min(max(rect.width(), 320), max(parent.width() - 4, 120))
+        self.setFixedWidth(width)
+        self.adjustSize()
+        x = max(0, min(rect.left(), parent.width() - width))
+        y = rect.bottom() + 2
+        if y + self.height() > parent.height():
+            y = max(0, rect.top() - self.height() - 2)
+        self.move(x, y)
+        self.show()
+        self.raise_()
 
 
 class IndicatorView(QTableView):
@@ -344,6 +394,7 @@ class IndicatorView(QTableView):
     def __init__(self, model: IndicatorModel, parent=None):
         super().__init__(parent)
         self.setModel(model)
+        self.note = Note(self.viewport())
         self.setItemDelegate(IndicatorDelegate(model, self))
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
@@ -382,8 +433,11 @@ class IndicatorView(QTableView):
         delegate = self.itemDelegate()
         held, delegate.held = delegate.held is editor, None
         if held and hint != QStyledItemDelegate.EndEditHint.RevertModelCache:
-            QTimer.singleShot(0, editor, editor.setFocus)  # the typed text stays to retry or copy; Esc drops it
+            # The typed text stays to correct, retry or copy, the reason just under it; Esc drops it.
+            self.note.show_below(self.visualRect(self.currentIndex()), self.model().refusal or "未能保存")
+            QTimer.singleShot(0, editor, editor.setFocus)
             return
+        self.note.hide()
         if hint == QStyledItemDelegate.EndEditHint.SubmitModelCache and not isinstance(editor, QComboBox):
             super().closeEditor(editor, QStyledItemDelegate.EndEditHint.NoHint)
             self.go_to(self._current()[0] + 1, self._current()[1])
