@@ -86,6 +86,13 @@ class AppContext:
         with failing_as_operation():
             return repository.find_report(self.db, unit_name, year)
 
+    @property
+    def department(self):
+        """The department operations (units tree, 汇总, overview, folder import) on this database."""
+        from app.department import Department
+
+        return Department(self.db)
+
     def open_session(self, report_id: int) -> ReportSession:
         return ReportSession(self.db, report_id, templates_for)
 

@@ -103,7 +103,13 @@ class FindingsModel(QAbstractTableModel):
             return QBrush(SEVERITY_COLOURS[finding.severity])
         if role == Qt.ItemDataRole.ToolTipRole:
             explanation = self.session.explanations.get(finding.key)
-            return finding.message + (f"\n说明：{explanation}" if explanation else "")
+            contributors = getattr(self.session, "contributors", None)  # a 汇总: the units behind it
+            units = "、".join(contributors(finding)) if contributors else ""
+            return (
+                finding.message
+                + (f"\n说明：{explanation}" if explanation else "")
+                + (f"\n涉及单位：{units}" if units else "")
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:

@@ -25,6 +25,7 @@ from app.changes import OpChanges
 from app.context import AppContext
 from app.errors import OperationFailed
 from core.findings import SEVERITIES, SEVERITY_NAMES
+from core.status import DEPARTMENT
 from ui.dialogs import Banner, NewReportDialog
 from ui.findings_dock import FindingsDock
 from ui.open_report import OpenReport
@@ -33,6 +34,7 @@ from ui.table_view import TableView
 REPORT_ROLE = Qt.ItemDataRole.UserRole
 TABLE_ROLE = Qt.ItemDataRole.UserRole + 1
 SELFEVAL_ROLE = Qt.ItemDataRole.UserRole + 2  # index of a self-evaluation table in the report
+UNIT_ROLE = Qt.ItemDataRole.UserRole + 3  # a unit's id (its own line in the tree)
 
 
 class MainWindow(QMainWindow):
@@ -43,6 +45,8 @@ class MainWindow(QMainWindow):
         self.session: OpenReport | None = None
         #: The finding last jumped to, its cells grouped by table, and which group is shown (F8 moves on).
         self._jump = None
+        #: What is open: a report's id, or `汇总:<department id>:<year>`.
+        self._open_key: int | str | None = None
         self.views: dict[str, TableView] = {}
         self.selfeval_editors: dict[int, QWidget] = {}
         self.selfeval_items: dict[str, QTreeWidgetItem] = {}
@@ -52,6 +56,8 @@ class MainWindow(QMainWindow):
         self.tree.setHeaderLabels(["报表", "状态"])
         self.tree.setColumnWidth(0, 175)
         self.tree.itemSelectionChanged.connect(self._tree_selected)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._unit_menu)
         self.stack = QStackedWidget()
         splitter = QSplitter()
         splitter.addWidget(self.tree)
@@ -98,6 +104,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "导出 Excel 工作簿…", self.export_workbook, QKeySequence("Ctrl+E"))
         self._action(file_menu, "导出报表文件（.json）…", self.export_file)
         file_menu.addSeparator()
+        self._action(file_menu, "导入文件夹（各单位报表）…", self.import_folder, QKeySequence("Ctrl+Shift+O"))
+        file_menu.addSeparator()
         self._action(file_menu, "审核摘要打印预览…", self.preview_summary)
         self._action(file_menu, "打印审核摘要…", self.print_summary, QKeySequence.StandardKey.Print)
         self._action(file_menu, "审核摘要另存为 PDF…", self.save_summary_pdf)
@@ -129,6 +137,7 @@ class MainWindow(QMainWindow):
         self.findings_action = self._action(view_menu, "显示审核结果面板", self._show_findings, QKeySequence("F12"))
         self.findings_action.setCheckable(True)
         self.findings_action.setChecked(True)
+        self._action(view_menu, "部门审核概览…", self.show_overview)
         self.hide_empty_action = self._action(view_menu, "隐藏无数字的科目行", self.toggle_hide_empty)
         self.hide_empty_action.setCheckable(True)
         help_menu = menus.addMenu("帮助(&H)")
@@ -146,23 +155,49 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
-    def populate_tree(self, select_report: int | None = None) -> None:
+    def populate_tree(self, select_report: int | str | None = None) -> None:
+        """Units as the department holds them (部门 → 单位 → …), each with its years, and a 部门's 汇总 per year."""
         self.tree.clear()
-        units: dict[str, QTreeWidgetItem] = {}
-        chosen = None
-        remembered = select_report or self.settings.value("report", None, type=int)
+        by_unit: dict[str, list] = {}
         for info in self._reports():
-            unit = units.get(info.unit_name)
-            if unit is None:
-                unit = units[info.unit_name] = QTreeWidgetItem(self.tree, [info.unit_name])
-                unit.setExpanded(True)
-            year = QTreeWidgetItem(unit, [f"{info.year}年度", info.status])
-            year.setData(0, REPORT_ROLE, info.id)
-            if chosen is None or info.id == remembered:
-                chosen = year
-        if chosen is not None:
-            chosen.setExpanded(True)
-            self.tree.setCurrentItem(chosen)
+            by_unit.setdefault(info.unit_name, []).append(info)
+        try:
+            roots = self.context.department.tree()
+        except Exception as exc:  # noqa: BLE001 - a tree that cannot be read still shows the reports
+            self.write_failed(OperationFailed(f"无法读取单位树：{exc}"))
+            roots = []
+        remembered = str(select_report or self.settings.value("report", "") or "")
+        chosen: list[QTreeWidgetItem] = []
+
+        def add(node, parent) -> None:
+            item = QTreeWidgetItem(parent, [node.name, "部门" if node.kind == DEPARTMENT else ""])
+            item.setData(0, UNIT_ROLE, node.id)
+            item.setToolTip(0, node.name)
+            item.setExpanded(True)
+            if node.kind == DEPARTMENT and node.children:
+                years = sorted({i.year for unit in node.walk() for i in by_unit.get(unit.name, ())})
+                for year in years:
+                    key = f"汇总:{node.id}:{year}"
+                    total = QTreeWidgetItem(item, [f"{year}年度 汇总", "只读"])
+                    total.setData(0, REPORT_ROLE, key)
+                    total.setToolTip(0, f"{node.name}{year}年度汇总：下属各单位报表之和（加汇总调整），只读")
+                    if key == remembered:
+                        chosen.insert(0, total)
+            for info in by_unit.pop(node.name, ()):
+                year_item = QTreeWidgetItem(item, [f"{info.year}年度", info.status])
+                year_item.setData(0, REPORT_ROLE, info.id)
+                if str(info.id) == remembered:
+                    chosen.insert(0, year_item)
+                else:
+                    chosen.append(year_item)
+            for child in node.children:
+                add(child, item)
+
+        for root in roots:
+            add(root, self.tree)
+        if chosen:
+            chosen[0].setExpanded(True)
+            self.tree.setCurrentItem(chosen[0])
 
     def _reports(self) -> list:
         try:
@@ -179,28 +214,43 @@ class MainWindow(QMainWindow):
         if report_id is None:
             return
         child = item.data(0, TABLE_ROLE) is not None or item.data(0, SELFEVAL_ROLE) is not None
-        if self.session is None or self.session.report_id != report_id:
+        if self.session is None or self._open_key != report_id:
             self.open_report(report_id, item.parent() if child else item)
+            if self.session is None:
+                return
         if item.data(0, SELFEVAL_ROLE) is not None:
             self.show_selfeval(item.data(0, SELFEVAL_ROLE))
         else:
             self.show_table(item.data(0, TABLE_ROLE) or "公开01")
 
-    def open_report(self, report_id: int, year_item: QTreeWidgetItem) -> None:
+    def _open_session(self, key: int | str):
+        """A unit's report (its id), or a department's 汇总 (`汇总:<department id>:<year>`), ready for the views."""
+        if isinstance(key, str) and key.startswith("汇总:"):
+            from app.errors import failing_as_operation
+            from ui.consolidated import OpenConsolidation
+
+            _, department, year = key.split(":")
+            with failing_as_operation():
+                return OpenConsolidation(self.context.department.consolidate(int(department), int(year)), self)
+        return OpenReport(self.context.open_session(key), self)
+
+    def open_report(self, report_id: int | str, year_item: QTreeWidgetItem) -> None:
         for view in list(self.views.values()) + list(self.selfeval_editors.values()):
             self.stack.removeWidget(view)
             view.deleteLater()
         self.views.clear()
         self.selfeval_editors.clear()
         if self.findings is not None:
+            self.findings.visibilityChanged.disconnect(self._findings_shown)  # going away is not "hidden"
             self.removeDockWidget(self.findings)
             self.findings.deleteLater()
         try:
-            session = self.context.open_session(report_id)
+            self.session = self._open_session(report_id)
         except OperationFailed as failure:
+            self.session = None
             self.write_failed(failure)
             return
-        self.session = OpenReport(session, self)
+        self._open_key = report_id
         self.settings.setValue("report", report_id)
         self.session.changed.connect(self._after_change)
         self.session.saved.connect(lambda: self.saved_label.setText(f"已保存 {datetime.now():%H:%M:%S}"))
@@ -238,7 +288,8 @@ class MainWindow(QMainWindow):
         """
         from core.selfeval_edit import table_label
 
-        tables, names = self.session.app.selfeval, self.session.checker.selfeval_names()
+        tables = self.session.app.selfeval if isinstance(self.session, OpenReport) else []  # a 汇总 has none
+        names = self.session.checker.selfeval_names() if tables else []
         items = list(self.selfeval_items.values())
         if len(items) != len(tables):
             for item in items:
@@ -291,7 +342,9 @@ class MainWindow(QMainWindow):
         if self.context.read_only:
             reason = self.context.read_only_reason or "数据库以只读方式打开"
             lines.append(f"只读：{reason}，修改不会保存")
-        if self.session is not None and self.session.locked:
+        if isinstance(self._open_key, str) and self.session is not None:
+            lines.append(f"只读：{self.session.read_only_reason}")
+        elif self.session is not None and self.session.locked:
             lines.append("本报表已锁定：不能修改数字、名称、自评表或说明；如需修改请先解除锁定")
         if lines:
             self.notice.show_message("\n".join(lines))
@@ -553,11 +606,142 @@ class MainWindow(QMainWindow):
             path += ".xlsx" if ending.endswith(".xlsx") else ".json"
         self._remember_folder(path)
         try:
-            written = self.session.app.export(path)
+            written = self.session.export(path)
         except OperationFailed as exc:
             _warn(self, "导出未完成", exc)
             return
         self.statusBar().showMessage(f"已导出到 {written}", 8000)
+
+    # -- the department ----------------------------------------------------------------------------
+
+    def _chosen_unit(self) -> tuple[int | None, str | None]:
+        """The unit the tree's current line belongs to (its id and name)."""
+        item = self.tree.currentItem()
+        while item is not None and item.data(0, UNIT_ROLE) is None:
+            item = item.parent()
+        return (item.data(0, UNIT_ROLE), item.text(0)) if item is not None else (None, None)
+
+    def _department_of_selection(self):
+        """(department id, year) for the overview: the selected 部门 (or the one above the selection)."""
+        item = self.tree.currentItem()
+        year = None
+        while item is not None:
+            key = item.data(0, REPORT_ROLE)
+            if year is None and isinstance(key, str) and key.startswith("汇总:"):
+                return int(key.split(":")[1]), int(key.split(":")[2])
+            if year is None and isinstance(key, int) and self.session is not None:
+                year = self.session.info.year
+            if item.data(0, UNIT_ROLE) is not None and item.text(1) == "部门":
+                return item.data(0, UNIT_ROLE), year
+            item = item.parent()
+        return None, year
+
+    def show_overview(self):
+        from ui.department_dialogs import OverviewDialog
+
+        department, year = self._department_of_selection()
+        if department is None or year is None:
+            self.statusBar().showMessage("请先在左侧选中一个部门的汇总或其下的报表", 8000)
+            return None
+        try:
+            dialog = OverviewDialog(self.context, department, year, self)
+        except OperationFailed as failure:
+            _warn(self, "无法生成概览", failure)
+            return None
+        dialog.open_report.connect(lambda report_id: self.populate_tree(report_id))
+        dialog.open()
+        return dialog
+
+    def import_folder(self, folder: str | None = None, department: str | None = None):
+        """Every unit's report file and workbook in a folder, each all or nothing, under a department."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from ui.department_dialogs import folder_summary
+
+        folder = folder or QFileDialog.getExistingDirectory(self, "选择存放各单位报表的文件夹", self._folder())
+        if not folder:
+            return None
+        if department is None:
+            _, current = self._chosen_unit()
+            department, accepted = QInputDialog.getText(self, "导入到部门", "这些单位所属的部门：", text=current or "")
+            if not accepted or not department.strip():
+                return None
+        self.settings.setValue("folder", folder)
+        try:
+            from app.errors import failing_as_operation
+
+            with failing_as_operation():
+                result = self.context.department.import_folder(folder, department.strip())
+        except OperationFailed as failure:
+            _warn(self, "导入未进行", failure)
+            return None
+        self.session = None
+        self._open_key = None
+        self.populate_tree()
+        box = QMessageBox(
+            QMessageBox.Icon.Information if not result.refused else QMessageBox.Icon.Warning,
+            "导入文件夹",
+            folder_summary(result),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.open()
+        return result
+
+    def _unit_menu(self, position) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        unit_id, name = self._chosen_unit()
+        if unit_id is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("新建下级单位…", lambda: self._unit_operation("create", unit_id, name))
+        menu.addAction("重命名…", lambda: self._unit_operation("rename", unit_id, name))
+        menu.addAction("移动到其他部门下…", lambda: self._unit_operation("move", unit_id, name))
+        menu.addSeparator()
+        menu.addAction("删除单位及其报表…", lambda: self._unit_operation("remove", unit_id, name))
+        menu.exec(self.tree.viewport().mapToGlobal(position))
+
+    def _unit_operation(self, what: str, unit_id: int, name: str) -> None:
+        """The units' tree, changed as the user asks; removing asks first and keeps a backup."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from app.errors import failing_as_operation
+
+        department = self.context.department
+        try:
+            with failing_as_operation():
+                if what == "create":
+                    new, ok = QInputDialog.getText(self, "新建下级单位", f"“{name}”下的单位名称：")
+                    if ok and new.strip():
+                        department.create_unit(new.strip(), unit_id)
+                elif what == "rename":
+                    new, ok = QInputDialog.getText(self, "重命名单位", "新的名称：", text=name)
+                    if ok and new.strip() and new.strip() != name:
+                        department.rename_unit(unit_id, new.strip())
+                elif what == "move":
+                    targets = [
+                        n for root in department.tree() for n in root.walk() if n.kind == DEPARTMENT and n.id != unit_id
+                    ]
+                    choices = ["（顶层，不属于任何部门）"] + [n.name for n in targets]
+                    chosen, ok = QInputDialog.getItem(self, "移动单位", f"把“{name}”移到：", choices, 0, False)
+                    if ok:
+                        parent = None if chosen == choices[0] else targets[choices.index(chosen) - 1].id
+                        department.move_unit(unit_id, parent)
+                elif what == "remove":
+                    answer = QMessageBox.question(
+                        self, "删除单位", f"删除“{name}”及其全部报表？删除前会先备份数据库，可用“恢复”找回。"
+                    )
+                    if answer != QMessageBox.StandardButton.Yes:
+                        return
+                    backup = department.remove_unit(unit_id, with_children=True)
+                    self.statusBar().showMessage(f"已删除“{name}”；删除前的备份：{backup}", 15000)
+        except OperationFailed as failure:
+            _warn(self, "未能完成", failure)
+            return
+        self.session = None
+        self._open_key = None
+        self.populate_tree()
 
     def _folder(self) -> str:
         """The last folder used for files, else the user's Documents folder."""
@@ -571,7 +755,7 @@ class MainWindow(QMainWindow):
 
     def summary(self):
         """The audit summary of the open report, as it stands now."""
-        return self.session.app.summary(datetime.now())
+        return self.session.summary(datetime.now())
 
     def preview_summary(self):
         if self.session is None:

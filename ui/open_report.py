@@ -83,6 +83,13 @@ class OpenReport(QObject):
     def findings_at(self, address: str) -> list[Finding]:
         return self.app.findings_at(address)
 
+    def export(self, path):
+        """The report as a file (the format its name says)."""
+        return self.app.export(path)
+
+    def summary(self, now=None):
+        return self.app.summary(now)
+
     # -- operations ---------------------------------------------------------------------------------
 
     def edit(

@@ -164,6 +164,10 @@ class TableModel(QAbstractTableModel):
                 return QBrush(QColor("#f6f6f6")) if cell.kind == AMOUNT else None
         if role == Qt.ItemDataRole.ToolTipRole:
             told = self._tooltip(key) if key else None
+            breakdown = getattr(self.session, "breakdown_text", None)  # a 汇总: the cell unit by unit
+            if breakdown is not None and cell.kind == AMOUNT:
+                parts = [t for t in (told, breakdown(cell.address)) if t]
+                return "\n\n".join(parts) or None
             if told is None and cell.kind in (NAME, "text", "code"):
                 return self.data(index) or None  # the whole label, where its column is too narrow for it
             return told
