@@ -70,6 +70,10 @@ class ReportSession:
         with failing_as_operation():
             self.explanations = repository.explanations(self.db, self.report_id)
         self.by_cell: dict[str, dict[str, Finding]] = {}
+        #: Findings of the written 情况说明 checked in this session (`check_narrative`), shown with the rest.
+        self.narrative_findings: list[Finding] = []
+        self.narrative_counts: tuple[int, int] | None = None  # statements checked, skipped
+        self._previous: list[Report | None] = []
         self._index(Change(frozenset(), tuple(self.checker.findings()), ()))
 
     # -- reading ---------------------------------------------------------------------------------
@@ -103,7 +107,8 @@ class ReportSession:
         return self.checker.values.get(address)
 
     def findings(self) -> list[Finding]:
-        return self.checker.findings()
+        """The tables' findings, then those of the written 情况说明 last checked (if any)."""
+        return self.checker.findings() + self.narrative_findings
 
     def findings_at(self, address: str) -> list[Finding]:
         return list(self.by_cell.get(address, {}).values())
@@ -243,6 +248,68 @@ class ReportSession:
             repository.set_status(self.db, self.report_id, status)
             self.info = _report_info(self.db, self.report_id)
         return OpChanges(status=True)
+
+    # -- last year and the 情况说明 -------------------------------------------------------------------
+
+    def previous(self) -> Report | None:
+        """Last year's report of the same unit, if the database holds it (read once per session)."""
+        if not self._previous:
+            with failing_as_operation():
+                info = repository.find_report(self.db, self.info.unit_name, self.info.year - 1)
+                self._previous.append(repository.load_report(self.db, info.id) if info else None)
+        return self._previous[0]
+
+    def previous_value(self, address: str) -> int | None | bool:
+        """Last year's figure for the cell with the same meaning (False: no report of last year).
+
+        Classification rows keep their codes; a line of 公开01/04 is found by its printed label, since
+        the line numbers differ between years (2023: 1–62, 2024: 1–60).
+        """
+        previous = self.previous()
+        if previous is None:
+            return False
+        table_id, row, col = address.split(":")
+        table = self.templates.table(table_id)
+        if table.kind != "lines" or previous.year == self.info.year:
+            return previous.cells.get(address)
+        from core.templates import load_template_set
+
+        label = table.lines[row].label if row in table.lines else None
+        try:
+            earlier = load_template_set(previous.year).table(table_id)
+        except Exception:  # noqa: BLE001 - a year without a layout file: nothing to compare with
+            return None
+        same = next((n for n, line in earlier.lines.items() if label and line.label == label), None)
+        return previous.cells.get(f"{table_id}:{same}:{col}") if same else None
+
+    def check_narrative(self, path: str | Path) -> OpChanges:
+        """Check a written 情况说明 (.txt/.docx, the whole published document will do) against the tables
+        (and last year's report, if held); its findings replace those of the previous check."""
+        from core.narrative.command import DocumentError, check_text_file
+
+        try:
+            with failing_as_operation():
+                result = check_text_file(self.report(), self.templates, str(path), self.previous())
+        except DocumentError as exc:
+            raise OperationFailed(str(exc)) from exc
+        audit = Change(frozenset(), tuple(result.findings), tuple(self.narrative_findings))
+        self.narrative_findings = list(result.findings)
+        self.narrative_counts = (result.checked, result.skipped)
+        self._index(audit)
+        return OpChanges(audit)
+
+    def draft_narrative(self, path: str | Path) -> tuple[Path, int]:
+        """The 情况说明 drafted from the tables (and last year's) as .docx; returns it and the blanks left."""
+        from core.narrative.docx_writer import write_docx
+        from core.narrative.draft import draft_narrative
+
+        target = Path(path)
+        if target.suffix.lower() != ".docx":
+            raise OperationFailed(f"情况说明应保存为 .docx 文件：“{target.name}”")
+        draft = draft_narrative(self.report(), self.templates, self.previous())
+        with failing_as_operation():
+            write_docx(draft, target)
+        return target, draft.blanks
 
     # -- out of the program ----------------------------------------------------------------------
 

@@ -257,3 +257,63 @@ def test_the_summary_names_cells_as_the_tables_print_them(window):
     lines = [line for group in summary.groups for line in group.findings]
     assert lines and all("公开0" not in line.places or "表" in line.places for line in lines)
     assert not any(":" in line.places for line in lines if line.cells[0].startswith("公开"))
+
+
+@pytest.fixture
+def window_001(qtbot, tmp_path):
+    context = AppContext.open(tmp_path / "n.sqlite")
+    context.import_file(SEED_REPORTS["001"])
+    main = MainWindow(context, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.close()
+    context.close()
+
+
+SEED_001_TEXT = SEED_REPORTS["001"].parents[1] / "seed_texts" / "001_be543deed8a18d71.txt"
+
+
+def test_a_written_narrative_is_checked_and_its_findings_go_everywhere(window_001, tmp_path):
+    window = window_001
+    before = window.findings.model.rowCount()
+    assert window.check_narrative(str(SEED_001_TEXT))
+    narrative = [f for f in window.session.findings() if f.table == "情况说明"]
+    assert any(f.severity == "error" and "九(一)" in f.message for f in narrative)
+    assert window.findings.model.rowCount() == before + len(narrative), "the list took them in"
+    assert "情况说明：核对" in window.statusBar().currentMessage()
+    summary = window.summary()
+    assert any(line.message == narrative[0].message for group in summary.groups for line in group.findings)
+    workbook = window.session.export(tmp_path / "checked.xlsx")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(workbook, read_only=True)["审核结果"]
+    texts = {str(c) for row in sheet.iter_rows(values_only=True) for c in row if c}
+    assert any("九(一)" in t for t in texts), "the exported workbook lists the narrative findings too"
+    window.check_narrative(str(SEED_001_TEXT))  # checked again: replaced, not doubled
+    assert len([f for f in window.session.findings() if f.table == "情况说明"]) == len(narrative)
+
+
+def test_a_narrative_is_drafted_from_the_tables(window_001, tmp_path):
+    from docx import Document
+
+    written = window_001.draft_narrative(str(tmp_path / "说明.docx"))
+    text = "\n".join(p.text for p in Document(str(written)).paragraphs)
+    assert "10,238.96" in text or "10238.96" in text
+
+
+def test_last_years_figure_is_in_the_tooltip(window, qtbot, tmp_path):
+    import json
+
+    data = json.loads(SEED_REPORTS["000"].read_text(encoding="utf-8"))
+    data["year"] = 2022
+    data["cells"] = {k: v for k, v in data["cells"].items() if k.startswith("公开02:")}
+    data["cells"]["公开02:合计:1"] = "80000.00"
+    data.pop("selfeval", None)
+    last = tmp_path / "2022.json"
+    last.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    window.context.import_file(last)
+    window.session.app._previous.clear()
+    view = window.show_table("公开02")
+    tip = view.model.data(view.model.index(*view.model.position("公开02:合计:1")), Qt.ItemDataRole.ToolTipRole)
+    assert "上年：80,000.00" in tip and "比上年增加 4,174.24" in tip and "增长 5.22%" in tip

@@ -106,6 +106,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "导入文件夹（各单位报表）…", self.import_folder, QKeySequence("Ctrl+Shift+O"))
         file_menu.addSeparator()
+        self._action(file_menu, "生成情况说明（.docx）…", self.draft_narrative)
+        self._action(file_menu, "核对情况说明…", self.check_narrative)
+        file_menu.addSeparator()
         self._action(file_menu, "审核摘要打印预览…", self.preview_summary)
         self._action(file_menu, "打印审核摘要…", self.print_summary, QKeySequence.StandardKey.Print)
         self._action(file_menu, "审核摘要另存为 PDF…", self.save_summary_pdf)
@@ -611,6 +614,53 @@ class MainWindow(QMainWindow):
             _warn(self, "导出未完成", exc)
             return
         self.statusBar().showMessage(f"已导出到 {written}", 8000)
+
+    # -- the 情况说明 --------------------------------------------------------------------------------
+
+    def draft_narrative(self, path: str | None = None) -> Path | None:
+        """The 情况说明 drafted from the open report's tables (and last year's), as a Word document."""
+        if not isinstance(self.session, OpenReport):
+            self.statusBar().showMessage("请先打开一个单位的报表", 8000)
+            return None
+        info = self.session.info
+        if path is None:
+            suggested = str(Path(self._folder()) / f"{info.unit_name}{info.year}年度部门决算情况说明.docx")
+            path, _ = QFileDialog.getSaveFileName(self, "生成情况说明", suggested, "Word 文档 (*.docx)")
+            if not path:
+                return None
+        self._remember_folder(path)
+        try:
+            written, blanks = self.session.app.draft_narrative(path)
+        except OperationFailed as failure:
+            _warn(self, "未能生成情况说明", failure)
+            return None
+        self.statusBar().showMessage(f"已生成情况说明 {written}；待填写 {blanks} 处（文档中以黄色标出）", 15000)
+        return written
+
+    def check_narrative(self, path: str | None = None) -> bool:
+        """A written 情况说明 (.txt/.docx, the whole published document will do) checked against the tables."""
+        if not isinstance(self.session, OpenReport):
+            self.statusBar().showMessage("请先打开一个单位的报表", 8000)
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "核对情况说明", self._folder(), "情况说明 (*.docx *.txt);;所有文件 (*)"
+            )
+            if not path:
+                return False
+        self._remember_folder(path)
+        try:
+            self.session.check_narrative(path)
+        except OperationFailed as failure:
+            _warn(self, "未能核对情况说明", failure)
+            return False
+        checked, skipped = self.session.app.narrative_counts
+        found = len(self.session.app.narrative_findings)
+        self.statusBar().showMessage(
+            f"情况说明：核对 {checked} 处表述，发现 {found} 个问题（已列入审核结果）；{skipped} 处无法与报表对应而未核对",
+            20000,
+        )
+        return True
 
     # -- the department ----------------------------------------------------------------------------
 

@@ -90,6 +90,13 @@ class OpenReport(QObject):
     def summary(self, now=None):
         return self.app.summary(now)
 
+    def check_narrative(self, path) -> OpChanges:
+        return self._announce(self._run(lambda: self.app.check_narrative(path)))
+
+    def previous_value(self, address: str) -> int | None | bool:
+        """Last year's figure for a cell (False when there is no report of last year)."""
+        return self.app.previous_value(address)
+
     # -- operations ---------------------------------------------------------------------------------
 
     def edit(

@@ -164,6 +164,8 @@ class TableModel(QAbstractTableModel):
                 return QBrush(QColor("#f6f6f6")) if cell.kind == AMOUNT else None
         if role == Qt.ItemDataRole.ToolTipRole:
             told = self._tooltip(key) if key else None
+            if cell.kind == AMOUNT and hasattr(self.session, "previous_value"):
+                told = "\n\n".join(t for t in (told, self._last_year(cell.address)) if t) or None
             breakdown = getattr(self.session, "breakdown_text", None)  # a 汇总: the cell unit by unit
             if breakdown is not None and cell.kind == AMOUNT:
                 parts = [t for t in (told, breakdown(cell.address)) if t]
@@ -174,6 +176,28 @@ class TableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return key
         return None
+
+    def _last_year(self, address: str) -> str | None:
+        """上年 and the change, for a figure's tooltip (when last year's report is in the database)."""
+        try:
+            before = self.session.previous_value(address)
+        except OperationFailed:
+            return None
+        if before is False:
+            return None
+        unit, now = self.session.display_unit, self.session.value(address)
+        if before is None:
+            return "上年：未填" if now is not None else None
+        text = f"上年：{format_amount(before, unit)}"
+        if now is not None:
+            change = now - before
+            if change == 0:
+                text += "，与上年持平"
+            else:
+                word = "增加" if change > 0 else "减少"
+                rate = f"，{'增长' if change > 0 else '下降'} {abs(change) * 100 / abs(before):.2f}%" if before else ""
+                text += f"，比上年{word} {format_amount(abs(change), unit)}{rate}"
+        return text
 
     def _tooltip(self, key: str) -> str | None:
         lines = []
