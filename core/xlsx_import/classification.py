@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.xlsx_import.table_reader import TableReader
-from core.xlsx_import.text import CODE_AND_NAME, cell_text, int_like, nfkc, norm
+from core.xlsx_import.text import CODE_AND_NAME, cell_text, int_like, is_blank, nfkc, norm
 
 
 class ClassificationReader(TableReader):
@@ -36,7 +36,7 @@ class ClassificationReader(TableReader):
         context: dict[str, str | None] = {"类": None, "款": None}
         for row in self._body_rows(header_row):
             keys = [(c, v) for c, v in sheet.texts(row) if c < first_amount]
-            filled = [c for c in amounts.values() if sheet.get(row, c) is not None]
+            filled = [c for c in amounts.values() if not is_blank(sheet.get(row, c))]
             digits: list[tuple[int, str]] = []
             texts: list[str] = []
             for col, value in keys:

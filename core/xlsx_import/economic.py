@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.xlsx_import.table_reader import TableReader
-from core.xlsx_import.text import CODE_AND_NAME, cell_text, nfkc, norm
+from core.xlsx_import.text import CODE_AND_NAME, cell_text, is_blank, nfkc, norm
 
 
 class EconomicReader(TableReader):
@@ -55,7 +55,7 @@ class EconomicReader(TableReader):
                 raw = sheet.get(row, code_col)
                 amount_raw = sheet.get(row, amount_col) if amount_col not in consumed else None
                 if raw is None:
-                    if amount_raw is not None:
+                    if not is_blank(amount_raw):
                         self.out.problems.append(
                             f"{sheet.where(row, amount_col)}：{t.printed}此处有金额，但同一行没有经济分类科目编码"
                         )
@@ -71,7 +71,7 @@ class EconomicReader(TableReader):
                     elif norm(raw) in ("栏次", "经济分类科目编码", "科目编码"):
                         break
                     else:
-                        if amount_raw is not None:
+                        if not is_blank(amount_raw):
                             self.out.problems.append(
                                 f"{sheet.where(row, code_col)}：{t.printed}的经济分类科目编码“{cell_text(raw).strip()}”无法识别"
                             )

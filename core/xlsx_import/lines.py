@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.xlsx_import.table_reader import TableReader
-from core.xlsx_import.text import cell_text, int_like, norm
+from core.xlsx_import.text import cell_text, int_like, is_blank, norm
 
 
 class LinesReader(TableReader):
@@ -41,7 +41,7 @@ class LinesReader(TableReader):
             used = False
             for label_col, line_col, amounts in panels:
                 raw = sheet.get(row, line_col)
-                filled = [c for c in amounts.values() if sheet.get(row, c) is not None]
+                filled = [c for c in amounts.values() if not is_blank(sheet.get(row, c))]
                 if raw is None:
                     if filled:
                         self.out.problems.append(

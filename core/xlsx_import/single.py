@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.xlsx_import.table_reader import TableReader
-from core.xlsx_import.text import int_like
+from core.xlsx_import.text import int_like, is_blank
 
 
 class SingleReader(TableReader):
@@ -26,7 +26,7 @@ class SingleReader(TableReader):
                 amounts[n] = col
         data_row = None
         for row in self._body_rows(header_row):
-            if not any(sheet.get(row, c) is not None for c in amounts.values()):
+            if all(is_blank(sheet.get(row, c)) for c in amounts.values()):
                 continue
             if data_row is not None:
                 self.out.problems.append(
