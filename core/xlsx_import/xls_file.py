@@ -41,11 +41,11 @@ def read_xls(data: bytes, path: Path) -> list[SheetCells]:
                 detail=str(exc),
             ) from None
         raise WorkbookError(
-            f"“{name}”已损坏，无法作为 .xls 工作簿读取，请重新保存或重新发送", detail=str(exc)
+            f"“{name}”已损坏，无法作为 Excel 97-2003 工作簿（.xls）读取，请重新保存或重新发送", detail=str(exc)
         ) from None
     except Exception as exc:  # a damaged compound file raises many kinds inside xlrd
         raise WorkbookError(
-            f"“{name}”已损坏，无法作为 .xls 工作簿读取（可能下载或复制不完整），请重新保存或重新发送",
+            f"“{name}”已损坏，无法作为 Excel 97-2003 工作簿（.xls）读取（可能下载或复制不完整），请重新保存或重新发送",
             detail=f"{type(exc).__name__}: {exc}",
         ) from None
     try:
@@ -61,7 +61,8 @@ def read_xls(data: bytes, path: Path) -> list[SheetCells]:
         raise
     except Exception as exc:
         raise WorkbookError(
-            f"“{name}”已损坏，无法作为 .xls 工作簿读取，请重新保存或重新发送", detail=f"{type(exc).__name__}: {exc}"
+            f"“{name}”已损坏，无法作为 Excel 97-2003 工作簿（.xls）读取，请重新保存或重新发送",
+            detail=f"{type(exc).__name__}: {exc}",
         ) from None
     finally:
         book.release_resources()
