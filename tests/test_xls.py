@@ -182,3 +182,34 @@ def test_audit_reads_xls_and_et(tmp_path):
     err = io.StringIO()
     assert run_audit(str(page), as_json=False, out=io.StringIO(), err=err) == EXIT_UNREADABLE
     assert "网页文件" in err.getvalue()
+
+
+def test_import_takes_an_et_into_the_database(tmp_path, capsys):
+    from main import main
+
+    target = tmp_path / "单位.et"
+    shutil.copyfile(XLS_FIXTURES / "003-yuan-libreoffice.xls", target)
+    database = tmp_path / "j.sqlite"
+    assert main(["import", str(target), "--db", str(database)]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    report, _ = _seed("003")
+    assert report.unit_name in out
+    exported = tmp_path / "back.json"
+    assert (
+        main(
+            [
+                "export",
+                "--unit",
+                report.unit_name,
+                "--year",
+                str(report.year),
+                "--db",
+                str(database),
+                "-o",
+                str(exported),
+            ]
+        )
+        == 0
+    )
+    again = json.loads(exported.read_text(encoding="utf-8"))
+    assert len(again["cells"]) == len(report.cells)
