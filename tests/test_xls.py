@@ -105,6 +105,10 @@ def test_other_files_named_xls_are_refused_in_chinese(tmp_path):
     text.write_text("项目,金额\n收入,1\n", encoding="utf-8")
     with pytest.raises(WorkbookError, match="不是 Excel 工作簿.*文本文件"):
         read_workbook(text)
+    empty = tmp_path / "空.et"
+    empty.write_bytes(b"")
+    with pytest.raises(WorkbookError, match="空文件"):
+        read_workbook(empty)
     damaged = tmp_path / "截断.xls"
     damaged.write_bytes((XLS_FIXTURES / "003-yuan-libreoffice.xls").read_bytes()[:3000])
     with pytest.raises(WorkbookError, match="已损坏"):

@@ -18,6 +18,8 @@ def read_sheets(path: Path) -> list[SheetCells]:
     """Every sheet of the workbook at `path`; WorkbookError (Chinese) when it cannot be read."""
     data = _read_bytes(path)
     name = path.name
+    if not data:
+        raise WorkbookError(f"“{name}”是空文件（0 字节），不是 Excel 工作簿；请重新保存或重新发送")
     if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:  # an encrypted .xlsx travels in an OLE2 file
             raise WorkbookError(
