@@ -12,6 +12,8 @@ from core.templates import TemplateSet
 
 @dataclass
 class ExportContext:
+    """What every sheet writer of one export shares."""
+
     report: Report
     templates: TemplateSet
     findings: list[Finding]

@@ -63,6 +63,7 @@ def excel_value(value: Decimal) -> float | int | str:
 
 
 def merged(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, text: str, font: Font, alignment: Alignment) -> None:
+    """A merged cell holding `text`, without borders (titles, notes)."""
     cell = ws.cell(r1, c1)
     cell.value = excel_text(text)
     cell.data_type = "s"
@@ -117,6 +118,7 @@ def merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int) -> None:
 
 
 def set_width(ws: Worksheet, col: int, width: float) -> None:
+    """Set a column's width, in characters."""
     ws.column_dimensions[get_column_letter(col)].width = width
 
 
@@ -137,6 +139,7 @@ def page_setup(
 
 
 def sheet_title(name: str, used: set[str]) -> str:
+    """A sheet name Excel accepts (31 characters, no []:*?/\\), unique in `used`."""
     base = UNWRITABLE.sub("_", _INVALID_SHEET_CHARS.sub("_", name)).strip("'").strip() or "Sheet"
     base = base[:31]
     title, n = base, 2
@@ -149,4 +152,5 @@ def sheet_title(name: str, used: set[str]) -> str:
 
 
 def quote(sheet: str) -> str:
+    """A sheet name quoted for a reference."""
     return "'" + sheet.replace("'", "''") + "'"

@@ -16,6 +16,8 @@ ANCHOR_GAP = 6
 
 @dataclass
 class Anchor:
+    """A cell holding a table's 表号 or title."""
+
     row: int
     col: int
     table: str
@@ -26,6 +28,8 @@ class Anchor:
 
 @dataclass
 class Candidate:
+    """A region of a sheet that may hold one table: from its anchors to the next table's."""
+
     sheet: SheetCells
     table: str
     start: int  # first row of the region
@@ -53,6 +57,7 @@ def table_titles() -> tuple[tuple[str, str], ...]:
 
 
 def number_id(text: str) -> str | None:
+    """The table id of a 表号 (公开01表, 表1), or None."""
     match = TABLE_NUMBER.fullmatch(text)
     if not match:
         return None
@@ -89,6 +94,7 @@ def anchor_of(text: str, titles: list[tuple[str, str]]) -> tuple[str, str, int |
 
 
 def is_selfeval_sheet(sheet: SheetCells) -> bool:
+    """Whether the sheet is a 绩效自评表 (its title in the first rows)."""
     for row in sheet.rows[:3]:
         for _, value in sheet.texts(row):
             if isinstance(value, str) and SELFEVAL_TITLE_SUFFIX in norm(value):
@@ -97,6 +103,7 @@ def is_selfeval_sheet(sheet: SheetCells) -> bool:
 
 
 def is_summary_sheet(sheet: SheetCells) -> bool:
+    """Whether the sheet is an export's 审核结果 sheet."""
     if sheet.title == SUMMARY_SHEET:
         return True
     first = sheet.get(1, 1)
@@ -104,6 +111,7 @@ def is_summary_sheet(sheet: SheetCells) -> bool:
 
 
 def find_candidates(sheet: SheetCells, titles, problems: list[str]) -> list[Candidate]:
+    """The regions of a sheet that may hold tables; contradictory 表号 and titles go to `problems`."""
     anchors: list[Anchor] = []
     for (row, col), value in sorted(sheet.values.items()):
         if not isinstance(value, str):
@@ -150,4 +158,5 @@ def find_candidates(sheet: SheetCells, titles, problems: list[str]) -> list[Cand
 
 
 def printed_id(table_id: str) -> str:
+    """A table id as printed: 公开01表."""
     return f"{table_id}表"

@@ -31,6 +31,8 @@ class TableSource:
 
 @dataclass
 class SelfEvalSource:
+    """Where one self-evaluation table was read."""
+
     sheet: str
     cells_range: str
     kind: str

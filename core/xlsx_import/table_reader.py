@@ -21,6 +21,8 @@ HEADER_SEARCH_ROWS = 20
 
 @dataclass
 class TableRead:
+    """What reading one table gave: cells, labels, problems, notes and where it ended."""
+
     candidate: Candidate
     template: TableTemplate
     header_found: bool = False

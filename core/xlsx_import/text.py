@@ -29,6 +29,7 @@ CODE_AND_NAME = re.compile(r"^(\d{3,7})\s*([^\d\s].*)$", re.S)
 
 
 def nfkc(text: str) -> str:
+    """Text in NFKC (full-width digits, letters and punctuation as ASCII)."""
     return unicodedata.normalize("NFKC", text)
 
 
@@ -40,6 +41,7 @@ def norm(value: Any) -> str:
 
 
 def int_like(value: Any) -> int | None:
+    """A small whole number (栏次, 行次) a cell holds as a number or text; else None."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
@@ -73,6 +75,7 @@ def sheet_ref(sheet: str) -> str:
 
 
 def cell_ref(sheet: str, row: int, col: int) -> str:
+    """A cell reference as Excel shows it: Sheet!C12."""
     return f"{sheet_ref(sheet)}!{get_column_letter(col)}{row}"
 
 
