@@ -4,6 +4,7 @@ Run from the project root:
 
     .venv/bin/python benchmarks/bench_xlsx.py            # full run
     .venv/bin/python benchmarks/bench_xlsx.py --quick    # one repetition per size
+    .venv/bin/python benchmarks/bench_xlsx.py --reading  # reading speed: one workbook, a 27-unit folder
 
 The large report is seed 000 plus new 项 rows in the classification tables 公开02/03/05 (and every
 fourth 款 also in 公开07/08) until it holds about 100 × the seed's 383 cells. Rows are consistent
@@ -14,11 +15,16 @@ catalogue) — the export then also colours and comments those cells, as it woul
 Timed: `audit` (for reference), `export_workbook` (build + save) and `read_workbook` (open + find
 tables + read + validate); each the median of the runs (wall clock, `time.perf_counter`). The
 round trip is checked on every size: the imported cells and labels equal the exported ones.
+
+`--reading` times what a department does each day (issue 15): reading seed 000's workbook (nine
+tables and ten self-evaluation tables) as .xlsx and as .xls, and reading a folder of 27 units'
+workbooks (the four seeds exported, half of them saved as .xls), median and p95 of the runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import platform
 import statistics
 import sys
@@ -98,10 +104,45 @@ def timed(function, runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def spread(times: list[float]) -> str:
+    """Median and p95 (nearest rank) of `times`, in seconds."""
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return f"{statistics.median(ordered):.3f} | {p95:.3f}"
+
+
+def reading(runs: int) -> None:
+    """Reading speed of one department workbook and of a 27-unit folder, .xlsx and .xls."""
+    from tests.xlsx_factory import to_xls
+
+    seeds = sorted(p.stem for p in SEED.parent.glob("*.json"))
+    print(f"Python {platform.python_version()}, {platform.machine()}, {runs} runs, median | p95 in seconds\n")
+    print("| what | files | median s | p95 s |")
+    print("|---|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as folder:
+        exports = {}
+        for seed in seeds:
+            report, templates = read_report(SEED.parent / f"{seed}.json")
+            path = export_workbook(report, templates, audit(templates, report), Path(folder) / f"{seed}.xlsx")
+            exports[seed] = (path, to_xls(path, Path(folder) / f"{seed}.xls"))
+        for label, path in (("seed 000 .xlsx", exports["000"][0]), ("seed 000 .xls", exports["000"][1])):
+            read_workbook(path)  # imports and templates loaded once, as in a running program
+            times = [timed(lambda p=path: read_workbook(p), 1)[0] for _ in range(runs)]
+            print(f"| {label} | 1 | {spread(times)} |", flush=True)
+        units = [exports[seeds[n % len(seeds)]][n % 2] for n in range(27)]
+        times = [timed(lambda: [read_workbook(p) for p in units], 1)[0] for _ in range(max(3, runs // 4))]
+        xls = sum(p.suffix == ".xls" for p in units)
+        print(f"| 27-unit folder ({27 - xls} .xlsx, {xls} .xls) | 27 | {spread(times)} |", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one run per size")
+    parser.add_argument("--reading", action="store_true", help="reading speed: one workbook, a 27-unit folder")
     args = parser.parse_args()
+    if args.reading:
+        reading(3 if args.quick else 20)
+        return 0
     seed, templates = read_report(SEED)
     sizes = [
         ("seed 000 (1×)", seed, 1 if args.quick else 5),

@@ -54,20 +54,34 @@ def finding_to_dict(finding: Finding, unit: str) -> dict:
 
 
 def load_report(path: str) -> tuple[Report, TemplateSet]:
-    """A report file (.json) or a workbook in the printed layout (.xlsx), told apart by name and content."""
+    """A report file (.json) or a workbook in the printed layout (.xlsx, .xls, .et), told apart by content."""
     report, templates, _ = read_report_or_workbook(path)
     return report, templates
+
+
+#: The first bytes of a workbook: a zip (.xlsx) or an OLE2 compound file (.xls, WPS .et).
+WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def is_workbook(path: str) -> bool:
+    """Whether the file is read as a workbook: by its content; a file that is neither a workbook nor
+    JSON goes to the workbook reader too unless it is named .json (whose reader then says why)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        head = b""
+    if head.startswith(WORKBOOK_SIGNATURES):
+        return True
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        return False
+    return Path(path).suffix.lower() != ".json"
 
 
 def read_report_or_workbook(path: str) -> tuple[Report, TemplateSet, str | None]:
     """`load_report`, and for a workbook the reader's account of what it read and left out (Chinese)."""
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-    except OSError:
-        head = b""
-    try:
-        if Path(path).suffix.lower() in (".xlsx", ".xlsm", ".xls") or head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
+        if is_workbook(path):
             from core.xlsx_import import WorkbookError, read_workbook
 
             try:

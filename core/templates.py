@@ -29,6 +29,7 @@ class Line:
     label: str | None  # None: a blank printed line that takes no figures
     columns: tuple[int, ...]
     class_code: str | None = None
+    total: bool = False  # declared `total: true`: printed bold as a total line
 
 
 @dataclass(frozen=True)
@@ -249,9 +250,16 @@ def _parse_panel(raw: Any, kind: str, columns: dict[int, str], where: str) -> Pa
             lines.append(Line(number, spec, panel_columns))
         elif isinstance(spec, dict) and "label" in spec:
             class_code = spec.get("类")
-            lines.append(Line(number, str(spec["label"]), panel_columns, str(class_code) if class_code else None))
+            total = spec.get("total", False)
+            if not isinstance(total, bool):
+                raise TemplateError(f"{where}：第{number}行的 total 应为 true 或 false")
+            lines.append(
+                Line(number, str(spec["label"]), panel_columns, str(class_code) if class_code else None, total)
+            )
         else:
-            raise TemplateError(f"{where}：第{number}行的写法不对（应为名称，或 {{label: …, 类: …}}，或 ~）")
+            raise TemplateError(
+                f"{where}：第{number}行的写法不对（应为名称，或 {{label: …, 类: …, total: true}}，或 ~）"
+            )
     rows = tuple(str(r) for r in raw.get("rows") or ())
     if kind == "lines" and rows:
         raise TemplateError(f"{where}：行次表的版块用 lines，不用 rows")

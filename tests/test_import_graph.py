@@ -108,5 +108,4 @@ def test_no_core_module_or_package_part_loads_qt_or_sqlalchemy():
 
 def test_no_core_module_is_over_600_lines():
     long = {name: n for name, path in _core_modules().items() if (n := len(path.read_text().splitlines())) > 600}
-    known = {"core.xlsx_import", "core.xlsx_export"}  # being split by another change
-    assert set(long) <= known, long
+    assert not long, long

@@ -483,3 +483,42 @@ def write_rows_bomb(path: Path, uncompressed: int) -> None:
                     written += len(row)
                 stream.write(b"</sheetData></worksheet>")
     plain.unlink()
+
+
+def to_xls(source: Path, target: Path) -> Path:
+    """The same workbook as Excel 97–2003 (.xls, BIFF8) written by xlwt: values, merges, hidden rows,
+    columns and sheets — what a unit's Excel or WPS saves as .xls (formulas are not carried over)."""
+    import datetime as dt
+
+    import xlwt
+    from openpyxl import load_workbook
+    from openpyxl.cell.cell import MergedCell
+
+    book = xlwt.Workbook(encoding="utf-8")
+    dates = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for ws in load_workbook(source).worksheets:
+        sheet = book.add_sheet(ws.title, cell_overwrite_ok=True)
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell, MergedCell) or cell.value is None:
+                    continue
+                value = cell.value
+                if cell.data_type == "f":
+                    raise ValueError(f"{ws.title}!{cell.coordinate}: formulas are not converted")
+                if isinstance(value, dt.datetime | dt.date):
+                    sheet.write(cell.row - 1, cell.column - 1, value, dates)
+                else:
+                    sheet.write(cell.row - 1, cell.column - 1, value)
+        for merged in ws.merged_cells.ranges:
+            sheet.merge(merged.min_row - 1, merged.max_row - 1, merged.min_col - 1, merged.max_col - 1)
+        for number, dimension in ws.row_dimensions.items():
+            if dimension.hidden:
+                sheet.row(number - 1).hidden = True
+        for dimension in ws.column_dimensions.values():
+            if dimension.hidden and dimension.min and dimension.max:
+                for col in range(dimension.min, dimension.max + 1):
+                    sheet.col(col - 1).hidden = True
+        if ws.sheet_state != "visible":
+            sheet.visibility = 1
+    book.save(str(target))
+    return target

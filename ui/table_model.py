@@ -11,6 +11,7 @@ from app.changes import OpChanges
 from app.errors import OperationFailed
 from core.catalogue import load_catalogue
 from core.findings import SEVERITY_NAMES, value_text
+from core.layout import row_name
 from core.money import AmountError, format_amount, parse_typed_amount
 from ui.grid import AMOUNT, NAME, NEW_CODE, Grid, GridCell, build_grid
 from ui.open_report import OpenReport
@@ -49,7 +50,7 @@ class TableModel(QAbstractTableModel):
 
     def _layout(self) -> Grid:
         rows = set(self.session.checker.present.get(self.table.id, set()))
-        grid = build_grid(self.table, rows, self.session.checker.row_name, editable_rows=not self.session.locked)
+        grid = build_grid(self.table, rows, self.session.checker.labels, editable_rows=not self.session.locked)
         if self.hide_empty and self.table.kind == "classification":
             grid.body = [r for r in grid.body if self._has_figures(r)]
         return grid
@@ -132,19 +133,13 @@ class TableModel(QAbstractTableModel):
             if cell.kind == AMOUNT:
                 return format_amount(self.session.value(cell.address), self.session.display_unit)
             if cell.kind == NAME:
-                return (
-                    "　" * max(cell.level, 0) + self.session.checker.row_name(*cell.row_key.split(":"))
-                    if cell.row_key
-                    else cell.text
-                )
+                return "　" * max(cell.level, 0) + self._row_name(cell) if cell.row_key else cell.text
             return cell.text
         if role == Qt.ItemDataRole.EditRole:
             if cell.kind == AMOUNT:
                 return format_amount(self.session.value(cell.address), self.session.display_unit, thousands=False)
             if cell.kind == NAME:
-                return self.session.checker.labels.get(cell.row_key) or self.session.checker.row_name(
-                    *cell.row_key.split(":")
-                )
+                return self.session.checker.labels.get(cell.row_key) or self._row_name(cell)
             return cell.text
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if cell.kind == AMOUNT:
@@ -198,6 +193,9 @@ class TableModel(QAbstractTableModel):
                 rate = f"，{'增长' if change > 0 else '下降'} {abs(change) * 100 / abs(before):.2f}%" if before else ""
                 text += f"，比上年{word} {format_amount(abs(change), unit)}{rate}"
         return text
+
+    def _row_name(self, cell: GridCell) -> str:
+        return row_name(self.table, cell.row_key.split(":", 1)[1], self.session.checker.labels)
 
     def _tooltip(self, key: str) -> str | None:
         lines = []
