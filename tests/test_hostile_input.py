@@ -45,10 +45,14 @@ def audit_cli(path: Path, capsys) -> tuple[int, str]:
 
 def measured_cli(args: list[str]) -> tuple[int, str, float, float]:
     """Run `main.py args` in a fresh process: (exit status, stderr, seconds, peak memory in MB)."""
+    # Peak memory as the growth from the child's own start: on Linux a started process may carry the
+    # high-water mark of the (large, late in a test run) pytest process it was forked from.
     probe = (
-        "import resource, sys, time; sys.path.insert(0, sys.argv[1]); import main; start = time.perf_counter();"
+        "import resource, sys, time; base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
+        "sys.path.insert(0, sys.argv[1]); import main; start = time.perf_counter();"
         "status = main.main(sys.argv[2:]); seconds = time.perf_counter() - start;"
-        "print(f'@@ {seconds:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}'); sys.exit(status)"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
+        "print(f'@@ {seconds:.3f} {(peak - (base if base > 100_000 else 0)) / 1024:.0f}'); sys.exit(status)"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, str(ROOT), *args], capture_output=True, text=True, timeout=120, cwd=ROOT

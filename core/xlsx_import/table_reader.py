@@ -102,8 +102,14 @@ class TableReader(ABC):
         wanted = sorted(self.t.columns)
         for row in self._header_rows():
             texts = [norm(v) for _, v in self.sheet.texts(row)]
-            if texts and (texts[0] == "合计" or (texts[0].isdigit() and len(texts[0]) >= 3)):
-                return None  # the data begin: there is no 栏次 row
+            # A classification table's data begin with its 合计 row or a code: it prints no 栏次 row. (In a
+            # lines table 合计 heads columns: 2023's 公开04 prints it over the three kinds of 财政拨款.)
+            if (
+                texts
+                and self.t.kind == "classification"
+                and (texts[0] == "合计" or (texts[0].isdigit() and len(texts[0]) >= 3))
+            ):
+                return None
             if "栏次" in texts:
                 return row
             numbers = [n for n in (int_like(v) for _, v in self.sheet.texts(row)) if n is not None]
