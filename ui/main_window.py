@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -30,14 +28,12 @@ from ui.dialogs import Banner, NewReportDialog
 from ui.findings_dock import FindingsDock
 from ui.open_report import OpenReport
 from ui.table_view import TableView
-
-REPORT_ROLE = Qt.ItemDataRole.UserRole
-TABLE_ROLE = Qt.ItemDataRole.UserRole + 1
-SELFEVAL_ROLE = Qt.ItemDataRole.UserRole + 2  # index of a self-evaluation table in the report
-UNIT_ROLE = Qt.ItemDataRole.UserRole + 3  # a unit's id (its own line in the tree)
+from ui.tree_roles import REPORT_ROLE, SELFEVAL_ROLE, TABLE_ROLE, UNIT_ROLE
+from ui.window_department import DepartmentActions
+from ui.window_files import FileActions
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileActions, DepartmentActions, QMainWindow):
     def __init__(self, context: AppContext, settings: QSettings | None = None):
         super().__init__()
         self.context = context
@@ -560,293 +556,6 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self._create(dialog.values())
 
-    def import_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "导入报表文件或工作簿", self._folder(), "报表文件或工作簿 (*.json *.xlsx *.xls *.et);;所有文件 (*)"
-        )
-        if not path:
-            return
-        self._remember_folder(path)
-        try:
-            report, notes = self.context.read_file(path)
-            existing = self.context.find_report(report.unit_name, report.year)
-            if (
-                existing
-                and QMessageBox.question(
-                    self, "覆盖报表", f"“{report.unit_name}”{report.year}年度的报表已存在，是否覆盖？"
-                )
-                != QMessageBox.StandardButton.Yes
-            ):
-                return
-            outcome = self.context.import_report(report, replace=existing is not None, notes=notes)
-        except OperationFailed as exc:
-            _warn(self, "导入未进行", exc)
-            return
-        verb = "已覆盖" if outcome.replaced else "已导入"
-        said = f"{verb}“{report.unit_name}”{report.year}年度报表：{len(report.cells)} 个金额，{len(report.selfeval)} 张绩效自评表"
-        if notes:
-            QMessageBox.information(self, "导入完成", said + "\n\n" + "\n".join(notes))
-        self.statusBar().showMessage(said, 10000)
-        self.session = None
-        self.populate_tree(outcome.report_id)
-
-    def export_file(self) -> None:
-        self._export("导出报表文件", ".json", "报表文件 (*.json)")
-
-    def export_workbook(self) -> None:
-        self._export("导出 Excel 工作簿", "决算.xlsx", "Excel 工作簿 (*.xlsx)")
-
-    def _export(self, title: str, ending: str, filter_text: str) -> None:
-        """Write the open report; the format is the one the chosen name says (.xlsx or .json)."""
-        if self.session is None:
-            return
-        info = self.session.info
-        suggested = str(Path(self._folder()) / f"{info.unit_name}{info.year}{ending}")
-        path, _ = QFileDialog.getSaveFileName(self, title, suggested, filter_text)
-        if not path:
-            return
-        if Path(path).suffix.lower() not in (".json", ".xlsx"):
-            path += ".xlsx" if ending.endswith(".xlsx") else ".json"
-        self._remember_folder(path)
-        try:
-            written = self.session.export(path)
-        except OperationFailed as exc:
-            _warn(self, "导出未完成", exc)
-            return
-        self.statusBar().showMessage(f"已导出到 {written}", 8000)
-
-    # -- the 情况说明 --------------------------------------------------------------------------------
-
-    def draft_narrative(self, path: str | None = None) -> Path | None:
-        """The 情况说明 drafted from the open report's tables (and last year's), as a Word document."""
-        if not isinstance(self.session, OpenReport):
-            self.statusBar().showMessage("请先打开一个单位的报表", 8000)
-            return None
-        info = self.session.info
-        if path is None:
-            suggested = str(Path(self._folder()) / f"{info.unit_name}{info.year}年度部门决算情况说明.docx")
-            path, _ = QFileDialog.getSaveFileName(self, "生成情况说明", suggested, "Word 文档 (*.docx)")
-            if not path:
-                return None
-        self._remember_folder(path)
-        try:
-            written, blanks = self.session.app.draft_narrative(path)
-        except OperationFailed as failure:
-            _warn(self, "未能生成情况说明", failure)
-            return None
-        self.statusBar().showMessage(f"已生成情况说明 {written}；待填写 {blanks} 处（文档中以黄色标出）", 15000)
-        return written
-
-    def check_narrative(self, path: str | None = None) -> bool:
-        """A written 情况说明 (.txt/.docx, the whole published document will do) checked against the tables."""
-        if not isinstance(self.session, OpenReport):
-            self.statusBar().showMessage("请先打开一个单位的报表", 8000)
-            return False
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self, "核对情况说明", self._folder(), "情况说明 (*.docx *.txt);;所有文件 (*)"
-            )
-            if not path:
-                return False
-        self._remember_folder(path)
-        try:
-            self.session.check_narrative(path)
-        except OperationFailed as failure:
-            _warn(self, "未能核对情况说明", failure)
-            return False
-        checked, skipped = self.session.app.narrative_counts
-        found = len(self.session.app.narrative_findings)
-        self.statusBar().showMessage(
-            f"情况说明：核对 {checked} 处表述，发现 {found} 个问题（已列入审核结果）；{skipped} 处无法与报表对应而未核对",
-            20000,
-        )
-        return True
-
-    # -- the department ----------------------------------------------------------------------------
-
-    def _chosen_unit(self) -> tuple[int | None, str | None]:
-        """The unit the tree's current line belongs to (its id and name)."""
-        item = self.tree.currentItem()
-        while item is not None and item.data(0, UNIT_ROLE) is None:
-            item = item.parent()
-        return (item.data(0, UNIT_ROLE), item.text(0)) if item is not None else (None, None)
-
-    def _department_of_selection(self):
-        """(department id, year) for the overview: the selected 部门 (or the one above the selection)."""
-        item = self.tree.currentItem()
-        year = None
-        while item is not None:
-            key = item.data(0, REPORT_ROLE)
-            if year is None and isinstance(key, str) and key.startswith("汇总:"):
-                return int(key.split(":")[1]), int(key.split(":")[2])
-            if year is None and isinstance(key, int) and self.session is not None:
-                year = self.session.info.year
-            if item.data(0, UNIT_ROLE) is not None and item.text(1) == "部门":
-                return item.data(0, UNIT_ROLE), year
-            item = item.parent()
-        return None, year
-
-    def show_overview(self):
-        from ui.department_dialogs import OverviewDialog
-
-        department, year = self._department_of_selection()
-        if department is None or year is None:
-            self.statusBar().showMessage("请先在左侧选中一个部门的汇总或其下的报表", 8000)
-            return None
-        try:
-            dialog = OverviewDialog(self.context, department, year, self)
-        except OperationFailed as failure:
-            _warn(self, "无法生成概览", failure)
-            return None
-        dialog.open_report.connect(lambda report_id: self.populate_tree(report_id))
-        dialog.open()
-        return dialog
-
-    def import_folder(self, folder: str | None = None, department: str | None = None):
-        """Every unit's report file and workbook in a folder, each all or nothing, under a department."""
-        from PySide6.QtWidgets import QInputDialog
-
-        from ui.department_dialogs import folder_summary
-
-        folder = folder or QFileDialog.getExistingDirectory(self, "选择存放各单位报表的文件夹", self._folder())
-        if not folder:
-            return None
-        if department is None:
-            _, current = self._chosen_unit()
-            department, accepted = QInputDialog.getText(self, "导入到部门", "这些单位所属的部门：", text=current or "")
-            if not accepted or not department.strip():
-                return None
-        self.settings.setValue("folder", folder)
-        try:
-            from app.errors import failing_as_operation
-
-            with failing_as_operation():
-                result = self.context.department.import_folder(folder, department.strip())
-        except OperationFailed as failure:
-            _warn(self, "导入未进行", failure)
-            return None
-        self.session = None
-        self._open_key = None
-        self.populate_tree()
-        box = QMessageBox(
-            QMessageBox.Icon.Information if not result.refused else QMessageBox.Icon.Warning,
-            "导入文件夹",
-            folder_summary(result),
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.open()
-        return result
-
-    def _unit_menu(self, position) -> None:
-        from PySide6.QtWidgets import QMenu
-
-        unit_id, name = self._chosen_unit()
-        if unit_id is None:
-            return
-        menu = QMenu(self)
-        menu.addAction("新建下级单位…", lambda: self._unit_operation("create", unit_id, name))
-        menu.addAction("重命名…", lambda: self._unit_operation("rename", unit_id, name))
-        menu.addAction("移动到其他部门下…", lambda: self._unit_operation("move", unit_id, name))
-        menu.addSeparator()
-        menu.addAction("删除单位及其报表…", lambda: self._unit_operation("remove", unit_id, name))
-        menu.exec(self.tree.viewport().mapToGlobal(position))
-
-    def _unit_operation(self, what: str, unit_id: int, name: str) -> None:
-        """The units' tree, changed as the user asks; removing asks first and keeps a backup."""
-        from PySide6.QtWidgets import QInputDialog
-
-        from app.errors import failing_as_operation
-
-        department = self.context.department
-        try:
-            with failing_as_operation():
-                if what == "create":
-                    new, ok = QInputDialog.getText(self, "新建下级单位", f"“{name}”下的单位名称：")
-                    if ok and new.strip():
-                        department.create_unit(new.strip(), unit_id)
-                elif what == "rename":
-                    new, ok = QInputDialog.getText(self, "重命名单位", "新的名称：", text=name)
-                    if ok and new.strip() and new.strip() != name:
-                        department.rename_unit(unit_id, new.strip())
-                elif what == "move":
-                    targets = [
-                        n for root in department.tree() for n in root.walk() if n.kind == DEPARTMENT and n.id != unit_id
-                    ]
-                    choices = ["（顶层，不属于任何部门）"] + [n.name for n in targets]
-                    chosen, ok = QInputDialog.getItem(self, "移动单位", f"把“{name}”移到：", choices, 0, False)
-                    if ok:
-                        parent = None if chosen == choices[0] else targets[choices.index(chosen) - 1].id
-                        department.move_unit(unit_id, parent)
-                elif what == "remove":
-                    answer = QMessageBox.question(
-                        self, "删除单位", f"删除“{name}”及其全部报表？删除前会先备份数据库，可用“恢复”找回。"
-                    )
-                    if answer != QMessageBox.StandardButton.Yes:
-                        return
-                    backup = department.remove_unit(unit_id, with_children=True)
-                    self.statusBar().showMessage(f"已删除“{name}”；删除前的备份：{backup}", 15000)
-        except OperationFailed as failure:
-            _warn(self, "未能完成", failure)
-            return
-        self.session = None
-        self._open_key = None
-        self.populate_tree()
-
-    def _folder(self) -> str:
-        """The last folder used for files, else the user's Documents folder."""
-        from PySide6.QtCore import QStandardPaths
-
-        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return str(self.settings.value("folder", documents or str(Path.home())))
-
-    def _remember_folder(self, path: str) -> None:
-        self.settings.setValue("folder", str(Path(path).parent))
-
-    def summary(self):
-        """The audit summary of the open report, as it stands now."""
-        return self.session.summary(datetime.now())
-
-    def preview_summary(self):
-        if self.session is None:
-            return None
-        from ui.summary.output import preview_dialog
-
-        dialog = preview_dialog(self.summary(), self)
-        dialog.open()
-        return dialog
-
-    def print_summary(self) -> None:
-        if self.session is None:
-            return
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        from ui.summary.output import print_summary
-
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec():
-            print_summary(self.summary(), printer)
-
-    def save_summary_pdf(self) -> None:
-        if self.session is None:
-            return
-        from ui.summary.output import write_pdf
-
-        info = self.session.info
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "审核摘要另存为 PDF",
-            str(Path(self._folder()) / f"{info.unit_name}{info.year}审核摘要.pdf"),
-            "PDF (*.pdf)",
-        )
-        if path:
-            try:
-                rendered = write_pdf(self.summary(), Path(path))
-            except OSError as exc:
-                QMessageBox.warning(self, "无法保存", f"无法写入“{path}”：{exc.strerror or exc}")
-                return
-            self.statusBar().showMessage(f"已保存审核摘要 {path}（{rendered.pages} 页）", 8000)
-
     def about(self) -> None:
         from core.version import version
 
@@ -860,14 +569,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
         super().closeEvent(event)
-
-
-def _warn(parent: QWidget, title: str, failure: OperationFailed) -> None:
-    """A refused operation: its message, with the technical detail behind 详细信息."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, str(failure), QMessageBox.StandardButton.Ok, parent)
-    if failure.detail:
-        box.setDetailedText(failure.detail)
-    box.exec()
 
 
 #: The tree's marks: a table's worst finding (the colours of the cells), or empty, or passed.
