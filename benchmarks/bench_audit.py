@@ -44,6 +44,8 @@ EDITS = {
     "c 公开02 合计": "公开02:合计:1",  # 合计 row of 公开02, 本年收入合计 column
     # Extra: a 类 row, the most-read kind of cell (5 checks); its 类＝Σ款 check grows with the 款 added.
     "d 公开03 类": "公开03:208:1",
+    # Read by the self-evaluation checks too: 公开03 合计 基本支出 (表间.自评公开03.基本支出).
+    "e 公开03 合计 基本支出": "公开03:合计:2",
 }
 #: The self-evaluation table edited by the self-evaluation benchmark (0-based; seed 000: 人才资助项目).
 SELFEVAL_TABLE = 3

@@ -4,8 +4,12 @@ CI runs them once each as ordinary tests; the numbers come from benchmarks/bench
 from these with --benchmark-enable. Nothing here asserts a time.
 """
 
+import pytest
+
 from core.audit import Checker, audit
+from core.money import format_amount, parse_typed_amount
 from core.reportfile import read_report
+from db import repository
 from tests.conftest import SEED_REPORTS
 
 
@@ -26,3 +30,26 @@ def test_single_edit_recheck_in_seed000(benchmark):
 
     change = benchmark(edit)
     assert change.cells == {"公开03:2080105:1"}
+
+
+def test_window_benchmark_types_into_the_real_window(tmp_path, qapp):
+    """benchmarks/bench_window.py still drives MainWindow: each keystroke is saved, recoloured and repainted."""
+    bench_window = pytest.importorskip("benchmarks.bench_window")
+    report, _ = read_report(SEED_REPORTS["000"])
+    window, db = bench_window.make_window(tmp_path, report)
+    try:
+        typed = bench_window.type_cells(window, 2, None)
+        scores = bench_window.type_scores(window, 2, None)
+        assert set(typed) == set(bench_window.CELLS) and all(len(s) == 2 for s in typed.values())
+        assert len(scores) == 2
+        # Two keystrokes per cell: raised by 1 万元, then the seed's figure typed back as the grid shows it
+        # (to 0.01 万元), so the database holds that.
+        stored = repository.load_report(db, window.session.report_id)
+        shown = {
+            a: parse_typed_amount(format_amount(report.cells.get(a, 0), "万元", False)) for a in bench_window.CELLS
+        }
+        assert {a: stored.cells.get(a) or 0 for a in bench_window.CELLS} == shown
+        assert stored.selfeval[bench_window.SELFEVAL_TABLE] == report.selfeval[bench_window.SELFEVAL_TABLE]
+    finally:
+        window.close()
+        db.close()
