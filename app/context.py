@@ -12,7 +12,7 @@ from app.session import ReportSession
 from core.report import Report
 from core.templates import TemplateSet, load_template_set
 from db import repository
-from db.database import Database
+from db.database import IDLE_CHECKPOINT, Database
 
 ReportInfo = repository.ReportInfo
 
@@ -36,6 +36,9 @@ def templates_for(year: int) -> TemplateSet:
 
 class AppContext:
     """One per program run: owns the open database; everything above it works through this object."""
+
+    #: After this long without an edit, the window checkpoints (see db.database.IDLE_CHECKPOINT).
+    idle_checkpoint_seconds = IDLE_CHECKPOINT
 
     def __init__(self, database: Database):
         self.db = database
@@ -63,6 +66,10 @@ class AppContext:
     def warnings(self) -> list[str]:
         """What went wrong on opening without stopping it (a backup that could not be taken)."""
         return self.db.warnings
+
+    def checkpoint(self) -> bool:
+        """Copy the saved edits into the database file itself (the window calls it when idle)."""
+        return self.db.checkpoint(truncate=False)
 
     def close(self) -> None:
         self.db.close()

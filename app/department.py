@@ -369,7 +369,10 @@ class Department:
         folder = Path(folder)
         if not folder.is_dir():
             raise UnitError(f"“{folder}”不是文件夹")
-        files = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".json", ".xlsx", ".xls", ".et")), key=str)
+        files = sorted(
+            (p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".json", ".xlsx", ".xls", ".et")),
+            key=str,
+        )
         return self.import_files(files, department, replace)
 
     def import_files(self, files: Iterable[str | Path], department: str, replace: bool = False) -> FolderImport:

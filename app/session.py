@@ -205,7 +205,7 @@ class ReportSession:
         )
         names_before = self.checker.selfeval_names()
         with failing_as_operation():
-            repository.set_selfeval(self.db, self.report_id, tables, source)
+            repository.set_selfeval(self.db, self.report_id, tables, source, positions=changed)
         audit = self.checker.set_selfeval(tables)
         self._index(audit)
         return OpChanges(audit, selfeval=changed, selfeval_list=self.checker.selfeval_names() != names_before)

@@ -34,6 +34,9 @@ APP_NAME = "juesuan"
 DEFAULT_FILE = "juesuan.sqlite"
 #: While editing, a backup is taken at most this often (seconds), and only if something was saved.
 BACKUP_INTERVAL = 15 * 60
+#: Seconds without an edit after which the window copies the edits into the file itself (a checkpoint),
+#: so that a copy of the .sqlite alone (what users put on a USB stick) holds every edit.
+IDLE_CHECKPOINT = 2
 #: How long (seconds) an edit waits for another program's lock before it is refused.
 EDIT_BUSY_WAIT = 5.0
 
@@ -304,9 +307,8 @@ class Database:
         self._unsaved_in_backup = True
         if self._lock:
             self._lock.record(self._commits, clean=False)
-        # PASSIVE never waits for readers: it copies what it can, so the .sqlite file alone (what a
-        # user copies onto a USB stick) holds every edit whenever the program sits idle after one.
-        self.checkpoint(truncate=False)
+        # No checkpoint here: it cost two more fsyncs per keystroke. The window checkpoints once it has
+        # sat idle for a moment after an edit (`IDLE_CHECKPOINT`), and closing empties the -wal.
         try:
             self.backup_if_due()
         except DatabaseError as exc:

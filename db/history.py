@@ -62,17 +62,22 @@ def _fields(table: dict[str, Any]) -> dict[str, str | None]:
     return fields
 
 
-def selfeval_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[tuple[str, str | None, str | None]]:
+def selfeval_changes(
+    old: list[dict[str, Any]] | dict[int, dict[str, Any]], new: list[dict[str, Any]] | dict[int, dict[str, Any]]
+) -> list[tuple[str, str | None, str | None]]:
     """(address, before, after) for every value that differs, tables matched by their place in the report.
 
     An indicator is named by its place (第3个指标) and, when its name is not what changed, by its name too,
     so that a reader sees which indicator a weight or score belongs to.
     """
+    # Lists are tables in order; mappings are {position: table} for just the tables that may differ.
+    old = old if isinstance(old, dict) else dict(enumerate(old))
+    new = new if isinstance(new, dict) else dict(enumerate(new))
     changes = []
-    for index in range(max(len(old), len(new))):
-        before = _fields(old[index]) if index < len(old) else {}
-        after = _fields(new[index]) if index < len(new) else {}
-        table = selfeval_table_name((new[index] if index < len(new) else old[index]), index)
+    for index in sorted(old.keys() | new.keys()):
+        before = _fields(old[index]) if index in old else {}
+        after = _fields(new[index]) if index in new else {}
+        table = selfeval_table_name(new.get(index) or old[index], index)
         names = {k.split(":")[0]: v for k, v in (after or before).items() if k.endswith("个指标:名称")}
         for key in dict.fromkeys([*before, *after]):
             if before.get(key) == after.get(key):

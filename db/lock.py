@@ -12,6 +12,7 @@ Two locks are taken, both by the OS (they vanish with the process, so a crash ne
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import json
 import os
@@ -45,6 +46,7 @@ UNKNOWN_OWNER = LockOwner("未知用户", "未知", 0, "未知时间")
 OTHER_NAME_OWNER = LockOwner("另一个程序实例（通过该文件的另一个名称打开）", "未知", 0, "未知时间")
 
 
+@functools.cache  # read once: every edit's log entry names the user, and getuser may read /etc/passwd
 def current_user() -> str:
     try:
         return getpass.getuser()

@@ -289,8 +289,15 @@ def _write_label(session: Session, report_id: int, key: str, label: str | None, 
     session.add(_log(report_id, now, f"{key}:名称", old, label, source))
 
 
-def set_selfeval(db: Database, report_id: int, tables: list[dict[str, Any]], source: str = "typed") -> int:
-    """Replace the report's self-evaluation tables in one transaction (the editor saves whole tables).
+def set_selfeval(
+    db: Database,
+    report_id: int,
+    tables: list[dict[str, Any]],
+    source: str = "typed",
+    positions: Iterable[int] | None = None,
+) -> int:
+    """Put the report's self-evaluation tables in one transaction; `positions` (when the caller knows
+    them) are the only tables that may differ: just those are read, compared and rewritten.
 
     The log gets one entry per value that changed (table, field or indicator, before, after);
     returns how many.
@@ -301,25 +308,29 @@ def set_selfeval(db: Database, report_id: int, tables: list[dict[str, Any]], sou
     with _writing(db) as session:
         record = _record(session, report_id)
         _refuse_if_locked(record, record.unit.name)
-        changed = _replace_selfeval(session, report_id, tables, source, now)
+        changed = _replace_selfeval(session, report_id, tables, source, now, positions)
         if changed:
             record.updated_at = now
         return changed
 
 
-def _replace_selfeval(session: Session, report_id: int, tables: list[dict[str, Any]], source: str, now) -> int:
-    old = [_selfeval_dict(t) for t in _selfeval_tables(session, report_id)]
-    new = [_selfeval_dict(t) for t in _selfeval_rows(report_id, tables)]  # as stored, so equal means unchanged
+def _replace_selfeval(
+    session: Session, report_id: int, tables: list[dict[str, Any]], source: str, now, positions=None
+) -> int:
+    wanted = None if positions is None else set(positions)
+    old = {t.position: _selfeval_dict(t) for t in _selfeval_tables(session, report_id, wanted)}
+    rows = _selfeval_rows(report_id, tables, wanted)
+    new = {row.position: _selfeval_dict(row) for row in rows}  # as stored, so equal means unchanged
+    differ = {i for i in old.keys() | new.keys() if old.get(i) != new.get(i)}
     changes = selfeval_changes(old, new)
-    if not changes:
+    if not differ:
         return 0
     # Only the tables that differ are rewritten (a keystroke in one of ten tables writes one).
-    differ = {i for i in range(max(len(old), len(new))) if i >= len(old) or i >= len(new) or old[i] != new[i]}
     session.execute(
         delete(SelfEvalTable).where(SelfEvalTable.report_id == report_id, SelfEvalTable.position.in_(differ))
     )
     session.flush()
-    session.add_all(row for row in _selfeval_rows(report_id, tables) if row.position in differ)
+    session.add_all(row for row in rows if row.position in differ)
     session.add_all(_log(report_id, now, address, before, after, source) for address, before, after in changes)
     return len(changes)
 
@@ -429,11 +440,15 @@ def _labels(session: Session, report_id: int) -> dict[str, str]:
     return dict(rows.all())
 
 
-def _selfeval_tables(session: Session, report_id: int) -> list[SelfEvalTable]:
+def _selfeval_tables(session: Session, report_id: int, positions: set[int] | None = None) -> list[SelfEvalTable]:
+    """The report's tables (only those at `positions`, when given), with everything below them."""
+    where = [SelfEvalTable.report_id == report_id]
+    if positions is not None:
+        where.append(SelfEvalTable.position.in_(positions))
     return list(
         session.scalars(
             select(SelfEvalTable)
-            .where(SelfEvalTable.report_id == report_id)
+            .where(*where)
             .order_by(SelfEvalTable.position)
             .options(
                 selectinload(SelfEvalTable.header),
@@ -494,9 +509,13 @@ _log = log_entry
 _BUDGET = {"A": "budget_a", "B": "budget_b", "rate": "budget_rate", "score": "budget_score", "points": "budget_points"}
 
 
-def _selfeval_rows(report_id: int, tables: list[dict[str, Any]]) -> list[SelfEvalTable]:
+def _selfeval_rows(
+    report_id: int, tables: list[dict[str, Any]], positions: set[int] | None = None
+) -> list[SelfEvalTable]:
     rows = []
     for position, data in enumerate(tables):
+        if positions is not None and position not in positions:
+            continue
         budget = data.get("budget") or {}
         table = SelfEvalTable(
             report_id=report_id,

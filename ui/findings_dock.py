@@ -61,7 +61,7 @@ class FindingsModel(QAbstractTableModel):
             self.rows.insert(row, finding)
             self._keys.insert(row, key)
             self.endInsertRows()
-        for row, finding in enumerate(self.rows):
+        for row, finding in enumerate(self.rows if changes.explanations else ()):
             if finding.key in changes.explanations:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -43,6 +43,11 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
         self._jump = None
         #: What is open: a report's id, or `汇总:<department id>:<year>`.
         self._open_key: int | str | None = None
+        # Once the user pauses after an edit, the edits go into the database file itself.
+        self._idle_checkpoint = QTimer(self)
+        self._idle_checkpoint.setSingleShot(True)
+        self._idle_checkpoint.setInterval(int(context.idle_checkpoint_seconds * 1000))
+        self._idle_checkpoint.timeout.connect(context.checkpoint)
         self.views: dict[str, TableView] = {}
         self.selfeval_editors: dict[int, QWidget] = {}
         self.selfeval_items: dict[str, QTreeWidgetItem] = {}
@@ -255,6 +260,7 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
         self.session.saved.connect(lambda: self.saved_label.setText(f"已保存 {datetime.now():%H:%M:%S}"))
         self.session.saved.connect(self.problem.clear)  # a write went through: the last failure is over
         self.session.saved.connect(self.statusBar().clearMessage)  # and so is the last refusal
+        self.session.saved.connect(self._idle_checkpoint.start)  # (re)started by every edit
         self.session.failed.connect(self.write_failed)
         self.problem.clear()
         self._show_notice()
