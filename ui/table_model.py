@@ -125,7 +125,8 @@ class TableModel(QAbstractTableModel):
         return 0 if parent.isValid() else self.grid.columns
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # Painting asks every visible cell for a dozen roles; most are not ours: answer those at once.
+        if role not in _ROLES or not index.isValid():
             return None
         cell = self.cell(index)
         key = cell.address or cell.row_key
@@ -142,21 +143,15 @@ class TableModel(QAbstractTableModel):
                 return self.session.checker.labels.get(cell.row_key) or self._row_name(cell)
             return cell.text
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if cell.kind == AMOUNT:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if cell.kind in ("line",):
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and cell.bold:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return _ALIGNMENT.get(cell.kind, _LEFT)
+        if role == Qt.ItemDataRole.FontRole:
+            return _bold() if cell.bold else None
         if role == Qt.ItemDataRole.BackgroundRole and key:
             severity = worst(self.session.findings_at(key))
             if severity:
-                return QBrush(SEVERITY_COLOURS[severity])
+                return _brushes()[severity]
             if cell.kind != AMOUNT or not self._editable(cell):
-                return QBrush(QColor("#f6f6f6")) if cell.kind == AMOUNT else None
+                return _brushes()["fixed"] if cell.kind == AMOUNT else None
         if role == Qt.ItemDataRole.ToolTipRole:
             told = self._tooltip(key) if key else None
             if cell.kind == AMOUNT and hasattr(self.session, "previous_value"):
@@ -285,3 +280,37 @@ def _row_identity(row: list[GridCell]) -> str:
         if cell.kind == NEW_CODE:
             return "\0new"
     return "\0" + "|".join(cell.text for cell in row)
+
+
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.UserRole,
+    }
+)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ALIGNMENT = {
+    AMOUNT: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+    "line": int(Qt.AlignmentFlag.AlignCenter),
+}
+_MADE: dict = {}
+
+
+def _bold() -> QFont:
+    """One bold font for every total (made once a QApplication exists)."""
+    if "bold" not in _MADE:
+        font = QFont()
+        font.setBold(True)
+        _MADE["bold"] = font
+    return _MADE["bold"]
+
+
+def _brushes() -> dict[str, QBrush]:
+    if "brushes" not in _MADE:
+        _MADE["brushes"] = {s: QBrush(c) for s, c in SEVERITY_COLOURS.items()} | {"fixed": QBrush(QColor("#f6f6f6"))}
+    return _MADE["brushes"]
