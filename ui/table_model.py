@@ -56,6 +56,7 @@ class TableModel(QAbstractTableModel):
         return grid
 
     def _index_positions(self) -> None:
+        self._flags: list[list] | None = None
         self._positions: dict[str, list[tuple[int, int]]] = {}
         for r, row in enumerate(self.grid.body):
             for c, cell in enumerate(row):
@@ -97,6 +98,8 @@ class TableModel(QAbstractTableModel):
         self._index_positions()
 
     def _on_change(self, changes: OpChanges) -> None:
+        if changes.status:  # locked or unlocked: which cells take typing changed
+            self._flags = None
         if self.table.id in changes.rows_changed and self.table.kind == "classification":
             self._relayout()
         elif self.hide_empty and any(a.startswith(self.table.id + ":") for a in changes.cells):
@@ -212,12 +215,12 @@ class TableModel(QAbstractTableModel):
         return not self.session.locked and cell.kind in (AMOUNT, NAME, NEW_CODE)
 
     def flags(self, index: QModelIndex):
+        # Asked for every visible cell at each repaint: looked up, worked out once per layout or status.
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._editable(self.cell(index)):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        if self._flags is None:
+            self._flags = [[_EDITABLE if self._editable(c) else _FIXED for c in row] for row in self.grid.body]
+        return self._flags[index.row()][index.column()]
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         self.write_failed, self.added = False, None
@@ -294,6 +297,8 @@ _ROLES = frozenset(
     }
 )
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_FIXED = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _FIXED | Qt.ItemFlag.ItemIsEditable
 _ALIGNMENT = {
     AMOUNT: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
     "line": int(Qt.AlignmentFlag.AlignCenter),
