@@ -1,26 +1,16 @@
 """Views follow the OpChanges of each operation: exact cells, rows inserted and removed, no reset."""
 
 import pytest
-from PySide6.QtCore import QSettings
 
-from app.context import AppContext
-from tests.conftest import SEED_REPORTS
-from ui.main_window import MainWindow
+from tests.window_helpers import WAN, close_window, open_window
 from ui.table_model import TableModel
-
-WAN = 1_000_000
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    context = AppContext.open(tmp_path / "views.sqlite")
-    context.import_file(SEED_REPORTS["000"])
-    main = MainWindow(context, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(main)
-    main.show()
+    main = open_window(qtbot, tmp_path)
     yield main
-    main.close()
-    context.close()
+    close_window(main)
 
 
 def count_resets(model):

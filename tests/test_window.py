@@ -9,42 +9,16 @@ from core.reportfile import read_report
 from db import repository
 from db.database import Database
 from tests.conftest import SEED_REPORTS
+from tests.window_helpers import WAN, close_window, index_of, open_window, stored, type_into
 from ui.main_window import MainWindow
 from ui.table_model import SEVERITY_COLOURS
-
-WAN = 1_000_000
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    db = Database.open(tmp_path / "window.sqlite")
-    repository.import_report(db, read_report(SEED_REPORTS["000"])[0])
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    main = MainWindow(AppContext(db), settings)
-    qtbot.addWidget(main)
-    main.show()
+    main = open_window(qtbot, tmp_path)
     yield main
-    main.close()
-    db.close()
-
-
-def stored(window, address):
-    return repository.load_report(window.context.db, window.session.report_id).cells.get(address)
-
-
-def index_of(view, address):
-    return view.model.index(*view.model.position(address))
-
-
-def type_into(qtbot, view, address, text):
-    """Type over a cell as a user does: the first key opens the editor, Enter commits."""
-    view.body.setCurrentIndex(index_of(view, address))
-    qtbot.keyClicks(view.body, text[0])
-    (editor,) = view.body.findChildren(QLineEdit)
-    qtbot.keyClicks(editor, text[1:])
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    # Qt commits an editor's data on the next turn of the event loop.
-    qtbot.waitUntil(lambda: view.body.state() != QAbstractItemView.State.EditingState)
+    close_window(main)
 
 
 def test_models_pass_the_qt_model_tester(window, qtmodeltester):

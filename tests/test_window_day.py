@@ -7,41 +7,15 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 from app.context import AppContext
 from db import repository
 from tests.conftest import SEED_REPORTS
+from tests.window_helpers import WAN, close_window, index_of, open_window, stored, type_into
 from ui.main_window import MainWindow
-
-WAN = 1_000_000
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    context = AppContext.open(tmp_path / "day.sqlite")
-    context.import_file(SEED_REPORTS["000"])
-    main = MainWindow(context, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(main)
-    main.show()
-    main.setWindowState(Qt.WindowState.WindowNoState)  # the offscreen screen is smaller than an office PC's
-    main.resize(1366, 768)
-    qtbot.waitExposed(main)
+    main = open_window(qtbot, tmp_path, size=(1366, 768))
     yield main
-    main.close()
-    context.close()
-
-
-def stored(window, address):
-    return repository.load_report(window.context.db, window.session.report_id).cells.get(address)
-
-
-def index_of(view, address):
-    return view.model.index(*view.model.position(address))
-
-
-def type_into(qtbot, view, address, text):
-    view.body.setCurrentIndex(index_of(view, address))
-    qtbot.keyClicks(view.body, text[0])
-    (editor,) = view.body.findChildren(QLineEdit)
-    qtbot.keyClicks(editor, text[1:])
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: view.body.state() != QAbstractItemView.State.EditingState)
+    close_window(main)
 
 
 @pytest.mark.parametrize("table", ["公开01", "公开02", "公开03", "公开04", "公开05", "公开06", "公开09"])
