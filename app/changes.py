@@ -43,6 +43,3 @@ class OpChanges:
     def rows_changed(self) -> frozenset[str]:
         """Tables whose list of rows changed."""
         return frozenset(table for table, _ in self.rows_added | self.rows_removed)
-
-
-NOTHING = OpChanges()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -211,12 +210,3 @@ class _StepCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.report._run_step(lambda: self.report.app.undo(self.step))
-
-
-@contextmanager
-def keeping_input() -> Iterator[None]:
-    """For callers that have already shown the failure (through `failed`): swallow it, keep the input."""
-    try:
-        yield
-    except OperationFailed:
-        pass
