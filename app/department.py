@@ -395,6 +395,7 @@ class Department:
                         f"报表的单位就是部门“{node.name}”本身；部门本级请用单独的单位名称（如“{node.name}本级”）"
                     )
                 existed = repository.find_report(self.db, report.unit_name, report.year) is not None
+                report.unit_kind = None  # put under the department: a 单位 of it, whatever its tables print
                 report_id = repository.import_report(self.db, report, replace=replace)
                 before = units.place_under(self.db, report.unit_name, node.id)
             except (ReportFileError, DatabaseError) as exc:

@@ -122,6 +122,7 @@ class ReportSession:
             checker.unit,
             self.unit_code,
             cells=dict(checker.values),
+            unit_kind=self.info.unit_kind,
             labels=dict(checker.labels),
             selfeval=list(checker.selfeval),
         )

@@ -66,3 +66,5 @@ class Report:
     cells: dict[str, int] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     selfeval: list[dict[str, Any]] = field(default_factory=list)
+    #: 部门 or 单位, as the tables print it before the name (部门：… / 单位：…); None when not known.
+    unit_kind: str | None = None

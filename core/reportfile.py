@@ -147,6 +147,9 @@ def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, Templat
     code = unit.get("code")
     if code is not None and not isinstance(code, str):
         raise ReportFileError(f"{source}：单位代码（unit.code）应为文字，实为“{_shown(code)}”")
+    kind = unit.get("kind")
+    if kind is not None and kind not in ("部门", "单位"):
+        raise ReportFileError(f"{source}：unit.kind 应为“部门”或“单位”，实为“{_shown(kind)}”")
     year = data.get("year")
     if not isinstance(year, int) or isinstance(year, bool) or year not in YEARS:
         raise ReportFileError(f"{source}：year 应为四位数的年度（如 2023），实为“{_shown(year)}”")
@@ -162,7 +165,7 @@ def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, Templat
     selfeval = data.get("selfeval", [])
     if not isinstance(selfeval, list) or not all(isinstance(t, dict) for t in selfeval):
         raise ReportFileError(f"{source}：selfeval 应为自评表的列表")
-    report = Report(unit["name"].strip(), year, amount_unit, code or None, selfeval=selfeval)
+    report = Report(unit["name"].strip(), year, amount_unit, code or None, selfeval=selfeval, unit_kind=kind)
     problems = []
     written: dict[str, str] = {}  # address → the key it was written as, to catch one cell written twice
     for key, text in cells.items():
@@ -236,6 +239,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     unit: dict[str, str] = {"name": report.unit_name}
     if report.unit_code:
         unit["code"] = report.unit_code
+    if report.unit_kind:
+        unit["kind"] = report.unit_kind
     data: dict[str, Any] = {
         "format": FORMAT,
         "unit": unit,

@@ -135,10 +135,11 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
     with _writing(db) as session:
         unit = session.scalar(select(Unit).where(Unit.name == report.unit_name))
         if unit is None:
-            unit = Unit(name=report.unit_name, code=report.unit_code)
+            unit = Unit(name=report.unit_name, code=report.unit_code, kind=report.unit_kind or UNIT)
             session.add(unit)
             session.flush()
         elif report.unit_code:
+            # An existing unit keeps its kind: in the units' tree it is what its place makes it.
             unit.code = report.unit_code
         record = session.scalar(
             select(ReportRecord).where(ReportRecord.unit_id == unit.id, ReportRecord.year == report.year)
@@ -222,6 +223,7 @@ def load_report(db: Database, report_id: int) -> Report:
             year=record.year,
             amount_unit=record.amount_unit,
             unit_code=record.unit.code,
+            unit_kind=record.unit.kind,
             cells=_cells(session, report_id),
             labels=_labels(session, report_id),
             selfeval=[_selfeval_dict(t) for t in tables],

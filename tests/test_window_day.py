@@ -2,7 +2,7 @@
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit
 
 from app.context import AppContext
 from db import repository
@@ -303,3 +303,26 @@ def test_2023_prints_heji_over_the_three_kinds_of_funding_in_table_04(window):
         if header.item(r, c)
     }
     assert "合计" in texts and "小计" not in texts  # as seed 000 prints it (its text, line 398)
+
+
+def test_a_department_is_printed_as_such_and_codes_show_their_levels(window, qtbot, tmp_path):
+    view = window.show_table("公开02")
+    unit_line = [w.text() for w in view.findChildren(QLabel) if "：" in w.text() and "万元" not in w.text()]
+    assert any(t.startswith("部门：武汉市人力资源和社会保障局") for t in unit_line), unit_line  # seed 000 prints 部门：
+    header = view.header.model()
+    texts = [
+        header.item(r, c).text()
+        for r in range(header.rowCount())
+        for c in range(header.columnCount())
+        if header.item(r, c)
+    ]
+    assert any("科目编码" in t and "类　款　项" in t for t in texts)
+
+
+def test_a_unit_is_printed_as_a_unit(qtbot, tmp_path):
+    main = open_window(qtbot, tmp_path, seed="003")
+    view = main.show_table("公开01")
+    assert any(
+        w.text().startswith("单位：武汉市人力资源和社会保障局武汉经济技术开发区") for w in view.findChildren(QLabel)
+    )
+    close_window(main)

@@ -539,6 +539,8 @@ def _header_view(model: TableModel) -> QTableView:
                 c += 1
             if c >= grid.columns:
                 break
+            if model.table.kind == "classification" and text.endswith("科目编码"):
+                text += "\n类　款　项"  # as printed under the code heading (one code column here, 3/5/7 digits)
             item = QStandardItem(text)
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             item.setEditable(False)

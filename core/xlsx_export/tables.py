@@ -45,7 +45,7 @@ def write_table_sheet(ws: Worksheet, template: TableTemplate, ctx: ExportContext
     ws.row_dimensions[1].height = 30
     merged(ws, 2, 1, 2, width, template.printed, FONT, RIGHT)
     split = max(1, width - max(2, width // 3))
-    merged(ws, 3, 1, 3, split, f"部门：{ctx.report.unit_name}", FONT, LEFT)
+    merged(ws, 3, 1, 3, split, f"{ctx.report.unit_kind or '部门'}：{ctx.report.unit_name}", FONT, LEFT)
     merged(ws, 3, split + 1, 3, width, f"单位：{ctx.unit}", FONT, RIGHT)
     top = HEADER_TOP
     for col, w in enumerate(printed.widths):

@@ -32,6 +32,7 @@ class TableRead:
     notes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     unit_names: list[tuple[str, str]] = field(default_factory=list)  # (name, where)
+    unit_kind: str | None = None  # 部门 or 单位, as printed before the name
     amount_unit: str | None = None
     rows: int = 0
     last_row: int = 0
@@ -92,6 +93,8 @@ class TableReader(ABC):
                 name = UNIT_NAME.search(text) or PLAIN_UNIT_NAME.search(text)
                 if name and name.group(1).strip() and name.group(1).strip() not in ("万元", "元"):
                     self.out.unit_names.append((name.group(1).strip(), self.sheet.where(row, col)))
+                    # The tables print 部门：… for a department's report, 单位：… for a unit's.
+                    self.out.unit_kind = "部门" if nfkc(text).startswith("部门") else "单位"
         if self.out.amount_unit:
             self.unit = self.out.amount_unit
 

@@ -127,7 +127,8 @@ def read_workbook(path: str | Path) -> tuple[Report, TemplateSet, ImportResult]:
     if problems:
         fail(path, problems)
     unit_name, amount_unit = _unit(reads, selfeval, path, result)
-    report = Report(unit_name, year, amount_unit)
+    kinds = [read.unit_kind for read in reads.values() if read.unit_kind]
+    report = Report(unit_name, year, amount_unit, unit_kind=max(set(kinds), key=kinds.count) if kinds else None)
     for table_id, read in reads.items():
         report.cells.update(read.cells)
         report.labels.update(read.labels)
