@@ -6,6 +6,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QGuiApplication, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QCompleter,
     QHBoxLayout,
     QHeaderView,
@@ -234,6 +235,21 @@ class BodyView(QTableView):
             if model.flags(index) & Qt.ItemFlag.ItemIsEditable:
                 return index
         return current
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # QAbstractItemView repaints the whole viewport when focus comes back (after every Enter, from
+        # the closed editor): only the current cell looks different, so only it is repainted.
+        QAbstractScrollArea.focusInEvent(self, event)
+        self._repaint_current()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        QAbstractScrollArea.focusOutEvent(self, event)
+        self._repaint_current()
+
+    def _repaint_current(self) -> None:
+        current = self.currentIndex()
+        if current.isValid():
+            self.viewport().update(self.visualRect(current))
 
     def _refuse_locked(self) -> bool:
         """On a locked report a key that would edit says why nothing happens (instead of doing nothing)."""
