@@ -247,9 +247,12 @@ class BodyView(QTableView):
         self._repaint_current()
 
     def _repaint_current(self) -> None:
+        """The current cell and the selection: the only cells drawn differently with and without focus."""
         current = self.currentIndex()
         if current.isValid():
             self.viewport().update(self.visualRect(current))
+        if self.selectionModel() is not None:
+            self.viewport().update(self.visualRegionForSelection(self.selectionModel().selection()))
 
     def _refuse_locked(self) -> bool:
         """On a locked report a key that would edit says why nothing happens (instead of doing nothing)."""
