@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.xlsx_import.table_reader import TableReader
-from core.xlsx_import.text import CODE_AND_NAME, cell_text, int_like, is_blank, nfkc, norm
+from core.xlsx_import.text import CODE_AND_NAME, cell_text, is_blank, nfkc, norm
 
 
 class ClassificationReader(TableReader):
@@ -14,11 +14,7 @@ class ClassificationReader(TableReader):
 
     def read_body(self, header_row: int) -> None:
         sheet, t = self.sheet, self.t
-        amounts: dict[int, int] = {}
-        for col, value in sheet.texts(header_row):
-            n = int_like(value)
-            if n is not None and n in t.columns and n not in amounts:
-                amounts[n] = col
+        amounts = self._amount_columns(header_row)
         missing = [n for n in t.columns if n not in amounts]
         if missing:
             self.out.problems.append(

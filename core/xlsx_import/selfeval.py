@@ -34,6 +34,19 @@ class SelfEvalReader:
             return False, None
         return True, cell_text(v)
 
+    def _group(self, row: int, columns: dict[str, int], level: str, children: str) -> dict[str, Any]:
+        """A new 一级 or 二级 group begun on `row`: its name, its points where printed, no children yet."""
+        group: dict[str, Any] = {level: ""}
+        if level in columns:
+            has, text = self.value(row, columns[level])
+            group[level] = text if has else ""
+        if f"{level}_points" in columns:
+            has, text = self.value(row, columns[f"{level}_points"])
+            if has:
+                group["points"] = text
+        group[children] = []
+        return group
+
     def starts(self, row: int, col: int) -> bool:
         """Whether a (merged) group cell begins at this row."""
         if (row, col) in self.sheet.covered:
@@ -181,28 +194,10 @@ class SelfEvalReader:
         c2 = columns.get("level2")
         new1 = not groups or (c1 is not None and self.starts(row, c1))
         if new1:
-            group1: dict[str, Any] = {"level1": ""}
-            if c1 is not None:
-                has, text = self.value(row, c1)
-                group1["level1"] = text if has else ""
-            if "level1_points" in columns:
-                has, text = self.value(row, columns["level1_points"])
-                if has:
-                    group1["points"] = text
-            group1["groups"] = []
-            groups.append(group1)
+            groups.append(self._group(row, columns, "level1", "groups"))
         group1 = groups[-1]
         if new1 or not group1["groups"] or (c2 is not None and self.starts(row, c2)):
-            group2: dict[str, Any] = {"level2": ""}
-            if c2 is not None:
-                has, text = self.value(row, c2)
-                group2["level2"] = text if has else ""
-            if "level2_points" in columns:
-                has, text = self.value(row, columns["level2_points"])
-                if has:
-                    group2["points"] = text
-            group2["indicators"] = []
-            group1["groups"].append(group2)
+            group1["groups"].append(self._group(row, columns, "level2", "indicators"))
         group2 = group1["groups"][-1]
         indicator: dict[str, Any] = {}
         any_value = False

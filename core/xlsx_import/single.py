@@ -19,11 +19,7 @@ class SingleReader(TableReader):
 
     def read_body(self, header_row: int) -> None:
         sheet, t = self.sheet, self.t
-        amounts: dict[int, int] = {}
-        for col, value in sheet.texts(header_row):
-            n = int_like(value)
-            if n is not None and n in t.columns and n not in amounts:
-                amounts[n] = col
+        amounts = self._amount_columns(header_row)
         data_row = None
         for row in self._body_rows(header_row):
             if all(is_blank(sheet.get(row, c)) for c in amounts.values()):

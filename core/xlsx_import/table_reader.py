@@ -101,6 +101,15 @@ class TableReader(ABC):
     def _header_rows(self) -> list[int]:
         return self.sheet.rows_between(self.c.start, min(self.c.end, self.c.start + HEADER_SEARCH_ROWS))
 
+    def _amount_columns(self, header_row: int) -> dict[int, int]:
+        """栏次 number → sheet column, from the 栏次 row (the first column that prints each number)."""
+        amounts: dict[int, int] = {}
+        for col, value in self.sheet.texts(header_row):
+            n = int_like(value)
+            if n is not None and n in self.t.columns and n not in amounts:
+                amounts[n] = col
+        return amounts
+
     def _find_lanci_row(self) -> int | None:
         wanted = sorted(self.t.columns)
         for row in self._header_rows():
