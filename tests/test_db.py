@@ -1,9 +1,7 @@
 """Storage on real SQLite files: round trips, migrations, edit log, and every way a file can go wrong."""
 
-import hashlib
 import json
 import sqlite3
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -29,12 +27,9 @@ from db.repository import (
 )
 from main import main
 from tests.conftest import SEED_REPORTS
+from tests.db_helpers import digest
 
 WAN = 1_000_000
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture

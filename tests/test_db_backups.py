@@ -1,7 +1,6 @@
 """Backups and restore that never lose history: full disks, unchanged opens, upgrades, kept files, the -wal."""
 
 import errno
-import hashlib
 import shutil
 import sqlite3
 import subprocess
@@ -11,29 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from core.reportfile import read_report
 from db import backups
 from db import database as database_module
 from db.database import Database, DatabaseError, DatabaseTooNew, DatabaseWalLost, head_revision
-from db.repository import import_report, load_report, set_cells
+from db.repository import load_report, set_cells
 from main import main
 from tests.conftest import SEED_REPORTS
+from tests.db_helpers import digest, seeded
 
 ROOT = Path(__file__).resolve().parents[1]
 ADDRESS = "公开01:1:1"
 SEED_VALUE = 81_993_540_000
 Usage = namedtuple("Usage", "total used free")
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def seeded(path: Path) -> int:
-    with Database.open(path) as db:
-        report_id = import_report(db, read_report(SEED_REPORTS["000"])[0])
-    Database.open(path).close()  # changed since creation: this open backs it up
-    return report_id
 
 
 def value_in(path: Path, report_id: int) -> int | None:

@@ -1,7 +1,6 @@
 """The database file under a hostile PC: held by the window, linked, locked by others, read-only, empty, newer."""
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 import subprocess
@@ -24,24 +23,13 @@ from db.database import (
     DatabaseInUse,
     DatabaseTooNew,
 )
-from db.repository import find_report, import_report, list_reports, load_report, set_cells
+from db.repository import find_report, list_reports, load_report, set_cells
 from main import main
 from tests.conftest import SEED_REPORTS
+from tests.db_helpers import digest, seeded
 
 ROOT = Path(__file__).resolve().parents[1]
 UNIT = "武汉市人力资源和社会保障局"
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def seeded(path: Path) -> int:
-    """A database holding seed 000, closed, with one backup of exactly this content."""
-    with Database.open(path) as db:
-        report_id = import_report(db, read_report(SEED_REPORTS["000"])[0])
-    Database.open(path).close()  # changed since creation: this open backs it up
-    return report_id
 
 
 def files_beside(path: Path) -> set[str]:

@@ -1,10 +1,8 @@
 """The record of who changed what: every change to what a report says is in the edit log, before and after."""
 
 import copy
-import hashlib
 import json
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -32,16 +30,13 @@ from db.repository import (
 )
 from main import main
 from tests.conftest import SEED_REPORTS
+from tests.db_helpers import digest
 
 WAN = 1_000_000
 FIRST_PROJECT = 1  # seed 000: 整体 first, then 2023年机关业务工作经费项目
 PROJECT = "项目绩效自评:2023年机关业务工作经费项目"
 KEY = "表间.公开06公开09.公务接待费|公开06:30217:1"
 RULE = "表间.公开06公开09.公务接待费"
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture
