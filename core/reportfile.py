@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from core.atomic import write_atomically
 from core.money import AmountError, amount_text, out_of_range, parse_amount, shorten
 from core.report import AddressError, Report, parse_address, parse_row_key
 from core.selfeval import SelfEvalError, selfevaluations
@@ -260,10 +261,4 @@ def write_report(report: Report, path: str | Path) -> None:
     text = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
     # A lone surrogate (only ever inside a JSON string) is written as its \udxxx escape: exact, not a crash.
     encoded = text.encode("utf-8", errors="backslashreplace")
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        temporary.write_bytes(encoded)
-        temporary.replace(path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
+    write_atomically(path, lambda temporary: temporary.write_bytes(encoded))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.atomic import write_atomically
 from core.narrative.draft import NarrativeDraft
 
 #: Fonts every Chinese Windows has; 仿宋_GB2312 (the 公文 font) is often missing, and Word then falls back
@@ -70,4 +71,4 @@ def write_docx(draft: NarrativeDraft, path: str | Path) -> None:
                 _set_fonts(run, BODY_FONT)
                 if piece.blank:
                     run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    document.save(str(path))
+    write_atomically(path, lambda temporary: document.save(str(temporary)))  # a half-written .docx never stays

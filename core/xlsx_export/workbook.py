@@ -6,6 +6,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from core.atomic import write_atomically
 from core.findings import Finding
 from core.layout.sheets import SUMMARY_SHEET, selfeval_sheet_name, selfeval_table_id
 from core.report import Report
@@ -41,14 +42,7 @@ def export_workbook(
         notes.extend(changes)
     ctx = ExportContext(report, templates, findings, explanations or {}, program_version, list(changes))
     workbook = build_workbook(ctx)
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        workbook.save(temporary)
-        temporary.replace(path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-    return path
+    return write_atomically(path, workbook.save)
 
 
 def build_workbook(ctx: ExportContext) -> Workbook:
