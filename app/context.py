@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from app.changes import OpChanges
 from app.errors import OperationFailed, failing_as_operation
 from app.session import ReportSession
 from core.report import Report
-from core.templates import TemplateSet, load_template_set
+from core.templates import load_template_set
 from db import repository
 from db.database import IDLE_CHECKPOINT, Database
 
@@ -26,12 +25,6 @@ class ImportOutcome:
     report: Report
     notes: tuple[str, ...] = ()
     changes: OpChanges = OpChanges()
-
-
-@cache
-def templates_for(year: int) -> TemplateSet:
-    """A year's layout, loaded and validated once per program run."""
-    return load_template_set(year)
 
 
 class AppContext:
@@ -82,9 +75,6 @@ class AppContext:
 
     # -- reports -----------------------------------------------------------------------------------
 
-    def templates(self, year: int) -> TemplateSet:
-        return templates_for(year)
-
     def reports(self) -> list[ReportInfo]:
         with failing_as_operation():
             return repository.list_reports(self.db)
@@ -101,7 +91,7 @@ class AppContext:
         return Department(self.db)
 
     def open_session(self, report_id: int) -> ReportSession:
-        return ReportSession(self.db, report_id, templates_for)
+        return ReportSession(self.db, report_id, load_template_set)  # loaded once per year and run
 
     def create_report(self, unit_name: str, year: int, unit_code: str | None = None, kind: str | None = None) -> int:
         with failing_as_operation():

@@ -25,7 +25,7 @@ from app.errors import OperationFailed
 from core.findings import SEVERITIES, SEVERITY_NAMES
 from core.status import DEPARTMENT
 from ui.dialogs import Banner, NewReportDialog
-from ui.findings_dock import FindingsDock
+from ui.findings_dock import FindingsDock, tables_named
 from ui.open_report import OpenReport
 from ui.table_view import TableView
 from ui.tree_roles import REPORT_ROLE, SELFEVAL_ROLE, TABLE_ROLE, UNIT_ROLE
@@ -377,7 +377,7 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
         touched = {cell.split(":")[0] for cell in changes.cells}
         for finding, step in [(f, -1) for f in changes.audit.disappeared] + [(f, 1) for f in changes.audit.appeared]:
             self._totals[finding.severity] += step
-            for table in tables_touched(finding):
+            for table in tables_named(finding):
                 self._counts.setdefault(table, Counter())[finding.severity] += step
                 touched.add(table)
         self._show_counts(touched)
@@ -387,7 +387,7 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
         self._totals = Counter()
         for finding in self.session.findings():
             self._totals[finding.severity] += 1
-            for table in tables_touched(finding):
+            for table in tables_named(finding):
                 self._counts.setdefault(table, Counter())[finding.severity] += 1
         self._show_counts(set(self.table_items) | set(self.selfeval_items))
 
@@ -585,12 +585,3 @@ TREE_COLOURS = {
     "empty": QColor("#888888"),
     "ok": QColor("#1e7b34"),
 }
-
-
-def tables_touched(finding) -> set[str]:
-    """The tables a finding colours cells in: its own and every table its cells lie in."""
-    tables = {finding.table}
-    for cell in finding.cells:
-        parts = cell.rsplit(":", 2)
-        tables.add(parts[0] if len(parts) == 3 else cell.split(":", 1)[0])
-    return tables
