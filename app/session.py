@@ -62,7 +62,7 @@ class ReportSession:
     def __init__(self, db: Database, report_id: int, templates_for: Callable[[int], TemplateSet]):
         self.db, self.report_id = db, report_id
         with failing_as_operation():
-            self.info = _report_info(self.db, self.report_id)
+            self.info = repository.report_info(self.db, self.report_id)
             report = repository.load_report(self.db, self.report_id)
         self.templates = templates_for(report.year)
         self.checker = Checker(self.templates, report)
@@ -247,7 +247,7 @@ class ReportSession:
             return OpChanges()
         with failing_as_operation():
             repository.set_status(self.db, self.report_id, status)
-            self.info = _report_info(self.db, self.report_id)
+            self.info = repository.report_info(self.db, self.report_id)
         return OpChanges(status=True)
 
     # -- last year and the 情况说明 -------------------------------------------------------------------
@@ -397,10 +397,3 @@ class ReportSession:
         for finding in change.appeared:
             for cell in finding.cells:
                 self.by_cell.setdefault(cell, {})[finding.key] = finding
-
-
-def _report_info(db: Database, report_id: int) -> repository.ReportInfo:
-    for info in repository.list_reports(db):
-        if info.id == report_id:
-            return info
-    raise repository.ReportNotFound(f"数据库中没有编号为 {report_id} 的报表")

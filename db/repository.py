@@ -117,6 +117,14 @@ def find_report(db: Database, unit_name: str, year: int) -> ReportInfo | None:
         return _info(*row) if row else None
 
 
+def report_info(db: Database, report_id: int) -> ReportInfo:
+    with db.reading() as session:
+        record = session.get(ReportRecord, report_id)
+        if record is None:
+            raise ReportNotFound(f"数据库中没有编号为 {report_id} 的报表")
+        return _info(record, record.unit)
+
+
 def _info(record: ReportRecord, unit: Unit) -> ReportInfo:
     return ReportInfo(
         record.id, unit.name, unit.code, record.year, record.status, record.amount_unit, record.updated_at, unit.kind
