@@ -218,7 +218,7 @@ def parse_template_set(text: str, source: str = "表式文件", region: str | No
     if missing:
         raise TemplateError(f"{source}：缺少 {'、'.join(missing)}")
     cross = tuple(_parse_rule(r, None, f"{source} 表间关系") for r in data.get("cross_rules") or [])
-    template_set = TemplateSet(year, str(data.get("title", f"{year}年度部门决算公开表")), tables, cross, region)
+    template_set = TemplateSet(year, str(data.get("title", f"{year}年度部门决算公开表")), tables, cross, region=region)
     _check_rule_ids(template_set, source)
     _check_rule_addresses(template_set, source)
     return template_set
