@@ -8,6 +8,9 @@ import sys
 
 from core.version import version_text
 
+#: --region: whose layout a file is in when it does not say (a workbook never does).
+REGION_HELP = "地区（表式），用于未写明地区的文件，如工作簿（默认 武汉市）；报表文件写明的地区与此不同时不读取"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="juesuan", description="部门决算公开表填报与勾稽审核")
@@ -19,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--json", action="store_true", help="以 JSON 输出")
     audit.add_argument("--previous", help="上年度报表文件（核对情况说明中的“比上年”数字）")
     audit.add_argument("--text", help="书面的情况说明（.txt 或 .docx，整份公开文件也可以），与报表核对")
+    audit.add_argument("--region", help=REGION_HELP)
     database = argparse.ArgumentParser(add_help=False)
     database.add_argument("--db", help="数据库文件（默认在用户数据文件夹）")
     load = commands.add_parser(
@@ -29,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", help="报表文件（.json）、工作簿（.xlsx），或含有它们的文件夹（须加 --department）")
     load.add_argument("--replace", action="store_true", help="覆盖数据库中同一单位同一年度的报表")
     load.add_argument("--department", help="把导入的单位放在这个部门之下（没有则新建）")
+    load.add_argument("--region", help=REGION_HELP)
     merge = commands.add_parser(
         "consolidate", parents=[database], help="汇总各单位报表（加调整条目），输出部门汇总表并审核"
     )
@@ -62,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "audit":
         from core.commands import run_audit
 
-        return run_audit(args.file, args.json, previous=args.previous, text=args.text)
+        return run_audit(args.file, args.json, previous=args.previous, text=args.text, region=args.region)
     if args.command == "summary":
         from app.commands import open_context
         from ui.summary.command import run_summary
@@ -79,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.department:
                 print("导入文件夹时请用 --department 指定这些单位所属的部门", file=sys.stderr)
                 return 2
-            return department_commands.run_import_into_department([args.file], args.department, args.db, args.replace)
+            return department_commands.run_import_into_department(
+                [args.file], args.department, args.db, args.replace, region=args.region
+            )
         if args.files:
             return department_commands.run_consolidate_files(args.files, args.adjust, args.unit, args.output)
         if args.year is None:
@@ -90,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         from app import commands
 
         if args.command == "import":
-            return commands.run_import(args.file, args.db, args.replace)
+            return commands.run_import(args.file, args.db, args.replace, region=args.region)
         if args.command == "export":
             return commands.run_export(args.unit, args.year, args.db, args.output)
         return commands.run_restore(args.db, args.backup)

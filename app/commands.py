@@ -11,6 +11,7 @@ from app.errors import OperationFailed
 from app.storage import restore
 from core.commands import EXIT_OK, EXIT_UNREADABLE, load_report, print_unreadable
 from core.reportfile import ReportFileError
+from core.templates import DEFAULT_REGION
 from db.database import Database, DatabaseError, DatabaseInUse, default_path
 
 
@@ -36,12 +37,18 @@ def _say_failure(prefix: str, failure: OperationFailed, err: TextIO) -> int:
 
 
 def run_import(
-    file: str, db_path: str | None, replace: bool, out: TextIO | None = None, err: TextIO | None = None
+    file: str,
+    db_path: str | None,
+    replace: bool,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    region: str | None = None,
 ) -> int:
-    """`import FILE`: the whole report goes in, or nothing does (the file is read before the database opens)."""
+    """`import FILE [--region NAME]`: the whole report goes in, or nothing does (the file is read before the
+    database opens); `region` is the layout of a file that does not say (see core.commands.load_report)."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        report, _ = load_report(file)
+        report, _ = load_report(file, region)
     except ReportFileError as exc:
         print_unreadable(exc, err)
         return EXIT_UNREADABLE
@@ -51,8 +58,9 @@ def run_import(
     except OperationFailed as failure:
         return _say_failure("导入失败，数据库未作改动：", failure, err)
     verb = "已覆盖" if outcome.replaced else "已导入"
+    layout = "" if report.region == DEFAULT_REGION else f"（{report.region}表式）"
     print(
-        f"{verb}“{report.unit_name}”{report.year}年度报表：{len(report.cells)} 个金额，{len(report.selfeval)} 张绩效自评表",
+        f"{verb}“{report.unit_name}”{report.year}年度报表{layout}：{len(report.cells)} 个金额，{len(report.selfeval)} 张绩效自评表",
         file=out,
     )
     return EXIT_OK

@@ -9,7 +9,7 @@ from app.changes import OpChanges
 from app.errors import OperationFailed, failing_as_operation
 from app.session import ReportSession
 from core.report import Report
-from core.templates import load_template_set
+from core.templates import DEFAULT_REGION, load_template_set
 from db import repository
 from db.database import IDLE_CHECKPOINT, Database
 
@@ -91,20 +91,29 @@ class AppContext:
         return Department(self.db)
 
     def open_session(self, report_id: int) -> ReportSession:
-        return ReportSession(self.db, report_id, load_template_set)  # loaded once per year and run
+        return ReportSession(self.db, report_id, load_template_set)  # loaded once per region, year and run
 
-    def create_report(self, unit_name: str, year: int, unit_code: str | None = None, kind: str | None = None) -> int:
+    def create_report(
+        self,
+        unit_name: str,
+        year: int,
+        unit_code: str | None = None,
+        kind: str | None = None,
+        region: str = DEFAULT_REGION,
+    ) -> int:
+        """An empty report of `region`'s layout for `year` (the new-report dialog)."""
         with failing_as_operation():
             if kind is None:
-                return repository.create_report(self.db, unit_name, year, unit_code)
-            return repository.create_report(self.db, unit_name, year, unit_code, kind)
+                return repository.create_report(self.db, unit_name, year, unit_code, region=region)
+            return repository.create_report(self.db, unit_name, year, unit_code, kind, region)
 
-    def read_file(self, path: str | Path) -> tuple[Report, tuple[str, ...]]:
-        """A report file or workbook read (not yet imported): the report and what the reader said of it."""
+    def read_file(self, path: str | Path, region: str | None = None) -> tuple[Report, tuple[str, ...]]:
+        """A report file or workbook read (not yet imported): the report and what the reader said of it.
+        `region`: the layout of a file that does not say (see core.commands.load_report)."""
         from core.commands import read_report_or_workbook
 
         with failing_as_operation():
-            report, _, account = read_report_or_workbook(str(path))
+            report, _, account = read_report_or_workbook(str(path), region)
         return report, tuple(account.splitlines()) if account else ()
 
     def import_report(self, report: Report, replace: bool = False, notes: tuple[str, ...] = ()) -> ImportOutcome:
@@ -114,8 +123,8 @@ class AppContext:
             report_id = repository.import_report(self.db, report, replace=replace)
         return ImportOutcome(report_id, existed, report, notes, OpChanges(reports=frozenset({report_id})))
 
-    def import_file(self, path: str | Path, replace: bool = False) -> ImportOutcome:
-        report, notes = self.read_file(path)
+    def import_file(self, path: str | Path, replace: bool = False, region: str | None = None) -> ImportOutcome:
+        report, notes = self.read_file(path, region)
         return self.import_report(report, replace, notes)
 
     def export(self, report_id: int, path: str | Path) -> Path:

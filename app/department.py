@@ -318,7 +318,7 @@ class Department:
             stamp, counts = cached.get(report_id, (None, None))
             if stamp != current[report_id]:
                 report = repository.load_report(self.db, report_id)
-                counts = count_findings(Checker(load_template_set(report.year), report).findings())
+                counts = count_findings(Checker(load_template_set(report.year, report.region), report).findings())
                 fresh[report_id] = (current[report_id], counts)
             result[report_id] = counts
         units.store_counts(self.db, fresh)
@@ -364,8 +364,11 @@ class Department:
 
     # -- many units at once ------------------------------------------------------------------
 
-    def import_folder(self, folder: str | Path, department: str, replace: bool = False) -> FolderImport:
-        """Every report file (.json) and workbook (.xlsx) in the folder, each all or nothing, under the department."""
+    def import_folder(
+        self, folder: str | Path, department: str, replace: bool = False, region: str | None = None
+    ) -> FolderImport:
+        """Every report file (.json) and workbook (.xlsx) in the folder, each all or nothing, under the department;
+        `region`: the layout of files that do not say (see core.commands.load_report)."""
         folder = Path(folder)
         if not folder.is_dir():
             raise UnitError(f"“{folder}”不是文件夹")
@@ -373,9 +376,11 @@ class Department:
             (p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".json", ".xlsx", ".xls", ".et")),
             key=str,
         )
-        return self.import_files(files, department, replace)
+        return self.import_files(files, department, replace, region)
 
-    def import_files(self, files: Iterable[str | Path], department: str, replace: bool = False) -> FolderImport:
+    def import_files(
+        self, files: Iterable[str | Path], department: str, replace: bool = False, region: str | None = None
+    ) -> FolderImport:
         """Each file all or nothing; its unit is put under the department (created if new)."""
         from core.commands import load_report
         from core.reportfile import ReportFileError
@@ -389,7 +394,7 @@ class Department:
                 skipped.append(path.name)  # Excel's lock file of an open workbook, or a hidden file
                 continue
             try:
-                report, templates = load_report(str(path))
+                report, templates = load_report(str(path), region)
                 if report.unit_name == node.name:
                     raise UnitError(
                         f"报表的单位就是部门“{node.name}”本身；部门本级请用单独的单位名称（如“{node.name}本级”）"

@@ -33,17 +33,19 @@ def run_import_into_department(
     replace: bool = False,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    region: str | None = None,
 ) -> int:
-    """`import DIR|FILE --department NAME`: each file all or nothing; exit 0 if every file was read, 2 if any was refused."""
+    """`import DIR|FILE --department NAME [--region NAME]`: each file all or nothing; exit 0 if every file was
+    read, 2 if any was refused."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
         with _open(db_path, writing=True) as db:
             folder = Path(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else None
             operations = Department(db)
             if folder is not None:
-                result = operations.import_folder(folder, department, replace)
+                result = operations.import_folder(folder, department, replace, region)
             else:
-                result = operations.import_files(paths, department, replace)
+                result = operations.import_files(paths, department, replace, region)
     except DatabaseError as exc:
         print(f"导入失败，数据库未作改动：{exc}", file=err)
         return EXIT_UNREADABLE
@@ -80,7 +82,7 @@ def run_consolidate_files(
     try:
         for file in files:
             reports.append(load_report(file)[0])
-        adjustments = read_adjustments(adjust, load_template_set(reports[0].year)) if adjust else []
+        adjustments = read_adjustments(adjust, load_template_set(reports[0].year, reports[0].region)) if adjust else []
         consolidation = Consolidation(unit, reports, adjustments, sources=[f"“{Path(f).name}”" for f in files])
         export_consolidation(consolidation, output)
     except ReportFileError as exc:

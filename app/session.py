@@ -59,12 +59,12 @@ class ReportSession:
     history stay as they were, and OperationFailed says why.
     """
 
-    def __init__(self, db: Database, report_id: int, templates_for: Callable[[int], TemplateSet]):
+    def __init__(self, db: Database, report_id: int, templates_for: Callable[[int, str], TemplateSet]):
         self.db, self.report_id = db, report_id
         with failing_as_operation():
             self.info = repository.report_info(self.db, self.report_id)
             report = repository.load_report(self.db, self.report_id)
-        self.templates = templates_for(report.year)
+        self.templates = templates_for(report.year, report.region)
         self.checker = Checker(self.templates, report)
         self.unit_code = report.unit_code
         with failing_as_operation():
@@ -125,6 +125,7 @@ class ReportSession:
             unit_kind=self.info.unit_kind,
             labels=dict(checker.labels),
             selfeval=list(checker.selfeval),
+            region=self.info.region,
         )
 
     # -- operations on figures and rows ------------------------------------------------------------
@@ -277,7 +278,7 @@ class ReportSession:
 
         label = table.lines[row].label if row in table.lines else None
         try:
-            earlier = load_template_set(previous.year).table(table_id)
+            earlier = load_template_set(previous.year, previous.region).table(table_id)
         except Exception:  # noqa: BLE001 - a year without a layout file: nothing to compare with
             return None
         same = next((n for n, line in earlier.lines.items() if label and line.label == label), None)

@@ -14,7 +14,7 @@ from core.findings import SEVERITIES, SEVERITY_NAMES, Finding
 from core.money import amount_text
 from core.report import Report
 from core.reportfile import ReportFileError, read_report
-from core.templates import TemplateSet
+from core.templates import DEFAULT_REGION, TemplateSet
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -28,6 +28,7 @@ def summarise(report: Report, findings: list[Finding]) -> dict:
     totals = Counter(f.severity for f in findings)
     return {
         "unit": report.unit_name,
+        "region": report.region,
         "year": report.year,
         "amount_unit": report.amount_unit,
         "counts": {s: totals.get(s, 0) for s in SEVERITIES},
@@ -53,9 +54,12 @@ def finding_to_dict(finding: Finding, unit: str) -> dict:
     }
 
 
-def load_report(path: str) -> tuple[Report, TemplateSet]:
-    """A report file (.json) or a workbook in the printed layout (.xlsx, .xls, .et), told apart by content."""
-    report, templates, _ = read_report_or_workbook(path)
+def load_report(path: str, region: str | None = None) -> tuple[Report, TemplateSet]:
+    """A report file (.json) or a workbook in the printed layout (.xlsx, .xls, .et), told apart by content.
+
+    `region` (a command's --region) is the layout of a file that does not say: a workbook, or a report
+    file without "region" (else 武汉市); a report file naming another region is refused."""
+    report, templates, _ = read_report_or_workbook(path, region)
     return report, templates
 
 
@@ -78,18 +82,18 @@ def is_workbook(path: str) -> bool:
     return Path(path).suffix.lower() != ".json"
 
 
-def read_report_or_workbook(path: str) -> tuple[Report, TemplateSet, str | None]:
+def read_report_or_workbook(path: str, region: str | None = None) -> tuple[Report, TemplateSet, str | None]:
     """`load_report`, and for a workbook the reader's account of what it read and left out (Chinese)."""
     try:
         if is_workbook(path):
             from core.xlsx_import import WorkbookError, read_workbook
 
             try:
-                report, templates, result = read_workbook(path)
+                report, templates, result = read_workbook(path, region or DEFAULT_REGION)
             except WorkbookError as exc:
                 raise ReportFileError(str(exc), exc.detail) from None
             return report, templates, result.summary()
-        return (*read_report(path), None)
+        return (*read_report(path, region), None)
     except ReportFileError:
         raise
     except (RecursionError, MemoryError) as exc:
@@ -112,13 +116,15 @@ def run_audit(
     err: TextIO | None = None,
     previous: str | None = None,
     text: str | None = None,
+    region: str | None = None,
 ) -> int:
-    """`audit FILE [--previous PREV] [--text DOC]`: print the findings; 0 no error, 1 at least one error,
-    2 unreadable input. `text` is a written 情况说明 checked against the tables (and last year's, if given)."""
+    """`audit FILE [--previous PREV] [--text DOC] [--region NAME]`: print the findings; 0 no error, 1 at least
+    one error, 2 unreadable input. `text` is a written 情况说明 checked against the tables (and last year's,
+    if given); `region` is the layout of files that do not say (see load_report)."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        report, templates = load_report(path)
-        last_year = load_report(previous)[0] if previous else None
+        report, templates = load_report(path, region)
+        last_year = load_report(previous, region)[0] if previous else None
     except ReportFileError as exc:
         print_unreadable(exc, err)
         return EXIT_UNREADABLE
@@ -153,7 +159,8 @@ def run_audit(
 
 def _print_text(report: Report, findings: list[Finding], summary: dict, out: TextIO) -> None:
     counts = summary["counts"]
-    print(f"{report.unit_name}　{report.year}年度　审核结果（金额单位：{report.amount_unit}）", file=out)
+    region = "" if report.region == DEFAULT_REGION else f"{report.region}表式　"
+    print(f"{report.unit_name}　{region}{report.year}年度　审核结果（金额单位：{report.amount_unit}）", file=out)
     print("，".join(f"{SEVERITY_NAMES[s]} {counts[s]} 条" for s in SEVERITIES), file=out)
     for finding in findings:
         print(f"\n[{SEVERITY_NAMES[finding.severity]}] {finding.rule}　{'，'.join(finding.cells)}", file=out)

@@ -153,7 +153,7 @@ def check_compatible(reports: Sequence[Report], sources: Sequence[str] | None = 
     for report, name in zip(reports, names, strict=True):
         for what, mine, theirs in (
             ("年度", report.year, first.year),
-            ("地区（表式）", getattr(report, "region", None), getattr(first, "region", None)),
+            ("地区（表式）", report.region, first.region),
             ("金额单位", report.amount_unit, first.amount_unit),
         ):
             if mine != theirs:
@@ -164,7 +164,7 @@ def check_compatible(reports: Sequence[Report], sources: Sequence[str] | None = 
             raise ConsolidationError(f"{name}与{seen[report.unit_name]}是同一单位“{report.unit_name}”，不能重复汇总")
         seen[report.unit_name] = name
     try:
-        return load_template_set(first.year)
+        return load_template_set(first.year, first.region)
     except TemplateError as exc:
         raise ConsolidationError(str(exc)) from None
 
@@ -258,7 +258,12 @@ class Consolidation:
         """The consolidated report (no self-evaluation tables: they are not summed)."""
         checker = self.checker
         return Report(
-            self.unit_name, self.year, self.amount_unit, cells=dict(checker.values), labels=dict(checker.labels)
+            self.unit_name,
+            self.year,
+            self.amount_unit,
+            cells=dict(checker.values),
+            labels=dict(checker.labels),
+            region=self.templates.region,
         )
 
     # -- a unit's edits ----------------------------------------------------------------------
@@ -401,4 +406,5 @@ def scaled(report: Report, factor: int, unit_name: str | None = None) -> Report:
         report.amount_unit,
         cells={a: v * factor for a, v in report.cells.items()},
         labels=dict(report.labels),
+        region=report.region,
     )

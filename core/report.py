@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.money import shorten
-from core.templates import TemplateSet
+from core.templates import DEFAULT_REGION, TemplateSet
 
 
 class AddressError(ValueError):
@@ -68,3 +68,5 @@ class Report:
     selfeval: list[dict[str, Any]] = field(default_factory=list)
     #: 部门 or 单位, as the tables print it before the name (部门：… / 单位：…); None when not known.
     unit_kind: str | None = None
+    #: Whose layout the report is in (resources/templates/<region>/<year>.yaml).
+    region: str = DEFAULT_REGION

@@ -10,7 +10,7 @@ from core.atomic import write_atomically
 from core.money import AmountError, amount_text, out_of_range, parse_amount, shorten
 from core.report import AddressError, Report, parse_address, parse_row_key
 from core.selfeval import SelfEvalError, selfevaluations
-from core.templates import TemplateError, TemplateSet, load_template_set
+from core.templates import DEFAULT_REGION, TemplateError, TemplateSet, load_template_set
 
 FORMAT = "juesuan-report/1"
 
@@ -114,8 +114,8 @@ def _check_text(text: str, path: str, source: str) -> None:
         ) from None
 
 
-def read_report(path: str | Path) -> tuple[Report, TemplateSet]:
-    """Load a report file and the template set of its year."""
+def read_report(path: str | Path, region: str | None = None) -> tuple[Report, TemplateSet]:
+    """Load a report file and the layout of its region and year (`region`: for a file that does not say)."""
     path = Path(path)
     try:
         if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
@@ -133,11 +133,14 @@ def read_report(path: str | Path) -> tuple[Report, TemplateSet]:
         raise ReportFileError(f"无法读取“{path}”：{exc.strerror or exc}", str(exc)) from None
     except MemoryError:
         raise ReportFileError(f"“{path.name}”太大，无法读取") from None
-    return report_from_dict(decode_report_text(text, path.name), source=path.name)
+    return report_from_dict(decode_report_text(text, path.name), source=path.name, region=region)
 
 
-def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, TemplateSet]:
-    """Build a Report from the decoded JSON of a report file, validating every field."""
+def report_from_dict(data: Any, source: str = "报表", region: str | None = None) -> tuple[Report, TemplateSet]:
+    """Build a Report from the decoded JSON of a report file, validating every field.
+
+    A file without "region" is in `region`'s layout (武汉市 when not given: files written before regions
+    existed); one that names a region other than `region` is refused, never read in another's layout."""
     if not isinstance(data, dict):
         raise ReportFileError(f"{source}：内容应是一个 JSON 对象")
     if data.get("format") != FORMAT:
@@ -157,8 +160,9 @@ def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, Templat
     amount_unit = data.get("amount_unit", "万元")
     if amount_unit not in ("万元", "元"):
         raise ReportFileError(f"{source}：amount_unit 应为“万元”或“元”，实为“{_shown(amount_unit)}”")
+    region = _region(data, region, source)
     try:
-        templates = load_template_set(year)
+        templates = load_template_set(year, region)
     except TemplateError as exc:
         raise ReportFileError(f"{source}：{exc}") from None
     cells = _mapping(data, "cells", source)
@@ -166,7 +170,9 @@ def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, Templat
     selfeval = data.get("selfeval", [])
     if not isinstance(selfeval, list) or not all(isinstance(t, dict) for t in selfeval):
         raise ReportFileError(f"{source}：selfeval 应为自评表的列表")
-    report = Report(unit["name"].strip(), year, amount_unit, code or None, selfeval=selfeval, unit_kind=kind)
+    report = Report(
+        unit["name"].strip(), year, amount_unit, code or None, selfeval=selfeval, unit_kind=kind, region=region
+    )
     problems = []
     written: dict[str, str] = {}  # address → the key it was written as, to catch one cell written twice
     for key, text in cells.items():
@@ -216,6 +222,18 @@ def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, Templat
     return report, templates
 
 
+def _region(data: dict, given: str | None, source: str) -> str:
+    """The file's "region", checked against the one the caller was told (a command's --region)."""
+    written = data.get("region")
+    if written is None:
+        return given or DEFAULT_REGION
+    if not isinstance(written, str) or not written.strip():
+        raise ReportFileError(f"{source}：region 应为地区名称（如“{DEFAULT_REGION}”），实为“{_shown(written)}”")
+    if given is not None and written.strip() != given:
+        raise ReportFileError(f"{source}：文件中写明地区为“{shorten(written.strip())}”，与指定的地区“{given}”不一致")
+    return written.strip()
+
+
 def _shown(value: Any) -> str:
     """A JSON value as a message quotes it, cut when long."""
     if isinstance(value, str):
@@ -245,6 +263,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     data: dict[str, Any] = {
         "format": FORMAT,
         "unit": unit,
+        "region": report.region,  # always written: a file says whose layout it is in
         "year": report.year,
         "amount_unit": report.amount_unit,
         "cells": {a: amount_text(v, report.amount_unit) for a, v in report.cells.items()},

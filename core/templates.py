@@ -1,10 +1,12 @@
-"""Table templates per report year, loaded from resources/templates/<year>.yaml and validated."""
+"""Table templates per region and report year, loaded from resources/templates/<region>/<year>.yaml and validated."""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -15,6 +17,8 @@ TABLE_IDS = tuple(f"公开{n:02d}" for n in range(1, 10))
 KINDS = ("lines", "classification", "single")
 SEVERITIES = ("error", "warning")
 CATALOGUES = ("function", "economic")
+#: The region of a report that does not say (every report before regions existed was Wuhan's).
+DEFAULT_REGION = "武汉市"
 
 
 class TemplateError(ValueError):
@@ -115,6 +119,7 @@ class TemplateSet:
     title: str
     tables: dict[str, TableTemplate]
     cross_rules: tuple[RuleSpec, ...]
+    region: str = DEFAULT_REGION
 
     def table(self, table_id: str) -> TableTemplate:
         try:
@@ -127,24 +132,74 @@ class TemplateSet:
         return tuple(r for t in self.tables.values() for r in t.rules) + self.cross_rules
 
 
-def available_years() -> list[int]:
-    """Report years that have a template set in resources/templates."""
-    folder = resources.files("resources") / "templates"
-    return sorted(int(p.name[:-5]) for p in folder.iterdir() if p.name[:-5].isdigit() and p.name.endswith(".yaml"))
+#: Where the layouts are: one folder per region, one <year>.yaml per year in it (see set_templates_root).
+_root: Traversable | Path = resources.files("resources") / "templates"
+
+
+def set_templates_root(root: Traversable | Path) -> Traversable | Path:
+    """Read the layouts from `root` from now on (tests: a folder with an extra region); returns the old root."""
+    global _root
+    previous, _root = _root, root
+    _layouts.cache_clear()
+    _load.cache_clear()
+    return previous
 
 
 @functools.cache
-def load_template_set(year: int) -> TemplateSet:
-    """The template set of `year`, parsed and validated once per process."""
-    path = resources.files("resources") / "templates" / f"{year}.yaml"
-    if not path.is_file():
-        years = "、".join(str(y) for y in available_years())
-        raise TemplateError(f"没有 {year} 年度的表式（现有年度：{years}）")
-    return parse_template_set(path.read_text(encoding="utf-8"), source=f"{year}.yaml")
+def _layouts() -> dict[tuple[str, int], Traversable | Path]:
+    """(region, year) → its file, for every <region>/<digits>.yaml under the root; nothing is listed in code."""
+    found = {}
+    for folder in _root.iterdir():
+        if not folder.is_dir() or folder.name.startswith((".", "_")):
+            continue
+        for file in folder.iterdir():
+            stem = file.name[:-5]
+            if file.name.endswith(".yaml") and stem.isdigit() and file.is_file():
+                found[(folder.name, int(stem))] = file
+    return dict(sorted(found.items(), key=lambda item: (item[0][0] != DEFAULT_REGION, item[0])))
 
 
-def parse_template_set(text: str, source: str = "表式文件") -> TemplateSet:
-    """Build a TemplateSet from YAML text; any defect raises TemplateError naming `source`."""
+def available_layouts() -> list[tuple[str, int]]:
+    """(region, year) of every layout, 武汉市 first, then by region and year."""
+    return list(_layouts())
+
+
+def available_regions() -> list[str]:
+    """Regions that have at least one layout, 武汉市 first."""
+    return list(dict.fromkeys(region for region, _ in _layouts()))
+
+
+def available_years(region: str = DEFAULT_REGION) -> list[int]:
+    """Report years that have a layout for `region`."""
+    return [year for r, year in _layouts() if r == region]
+
+
+def layouts_text() -> str:
+    """The layouts there are, as messages list them: 武汉市 2022、2023、2024；上海市 2024."""
+    return "；".join(f"{r} " + "、".join(str(y) for y in available_years(r)) for r in available_regions()) or "无"
+
+
+def load_template_set(year: int, region: str = DEFAULT_REGION) -> TemplateSet:
+    """The layout of `region` and `year`, parsed and validated once per process (the same object each time)."""
+    return _load(region, year)
+
+
+@functools.cache
+def _load(region: str, year: int) -> TemplateSet:
+    path = _layouts().get((region, year))
+    if path is None:
+        raise TemplateError(f"没有 {region} {year} 年度的表式（现有：{layouts_text()}）")
+    source = f"{region}/{year}.yaml"
+    template_set = parse_template_set(path.read_text(encoding="utf-8"), source=source, region=region)
+    if template_set.year != year:
+        raise TemplateError(f"{source}：文件中写的年度是 {template_set.year}，与文件名不符")
+    return template_set
+
+
+def parse_template_set(text: str, source: str = "表式文件", region: str | None = None) -> TemplateSet:
+    """Build a TemplateSet from YAML text; any defect raises TemplateError naming `source`.
+
+    `region` is the folder the file sits in: a `region:` in the file must say the same."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -152,6 +207,7 @@ def parse_template_set(text: str, source: str = "表式文件") -> TemplateSet:
     if not isinstance(data, dict):
         raise TemplateError(f"{source}：文件内容应是一个映射（year、title、tables…）")
     year = _require(data, "year", int, source)
+    region = _region(data, region, source)
     tables: dict[str, TableTemplate] = {}
     for raw in _require(data, "tables", list, source):
         table = _parse_table(raw, f"{source} 表“{_get_id(raw)}”")
@@ -162,10 +218,22 @@ def parse_template_set(text: str, source: str = "表式文件") -> TemplateSet:
     if missing:
         raise TemplateError(f"{source}：缺少 {'、'.join(missing)}")
     cross = tuple(_parse_rule(r, None, f"{source} 表间关系") for r in data.get("cross_rules") or [])
-    template_set = TemplateSet(year, str(data.get("title", f"{year}年度部门决算公开表")), tables, cross)
+    template_set = TemplateSet(year, str(data.get("title", f"{year}年度部门决算公开表")), tables, cross, region=region)
     _check_rule_ids(template_set, source)
     _check_rule_addresses(template_set, source)
     return template_set
+
+
+def _region(data: dict, folder: str | None, source: str) -> str:
+    """The file's `region:`, which must agree with its folder; the folder's (or 武汉市) when it has none."""
+    declared = data.get("region")
+    if declared is None:
+        return folder or DEFAULT_REGION
+    if not isinstance(declared, str) or not declared.strip():
+        raise TemplateError(f"{source}：“region”应是地区名称，如 {DEFAULT_REGION}")
+    if folder is not None and declared.strip() != folder:
+        raise TemplateError(f"{source}：文件中写的地区是“{declared.strip()}”，而文件在“{folder}”文件夹中，二者应一致")
+    return declared.strip()
 
 
 def _get_id(raw: Any) -> str:

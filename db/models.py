@@ -16,6 +16,7 @@ from core.status import (  # noqa: F401 - re-exported for the modules that read 
     STATUSES,
     UNIT,
 )
+from core.templates import DEFAULT_REGION
 
 
 class Base(DeclarativeBase):
@@ -42,6 +43,8 @@ class ReportRecord(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
     template_year: Mapped[int] = mapped_column(Integer)
+    #: Whose layout: with template_year, resources/templates/<region>/<template_year>.yaml.
+    region: Mapped[str] = mapped_column(String(40), default=DEFAULT_REGION, server_default=DEFAULT_REGION)
     amount_unit: Mapped[str] = mapped_column(String(4), default="万元")
     status: Mapped[str] = mapped_column(String(8), default=STATUS_DRAFT)
     created_at: Mapped[datetime]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.money import amount_text
 from core.report import Report, parse_address, parse_row_key
-from core.templates import load_template_set
+from core.templates import DEFAULT_REGION, load_template_set
 from db.database import Database, DatabaseError
 from db.history import (
     LostEntries,
@@ -92,6 +92,7 @@ class ReportInfo:
     amount_unit: str
     updated_at: datetime
     unit_kind: str = UNIT
+    region: str = DEFAULT_REGION
 
 
 @dataclass(frozen=True)
@@ -126,9 +127,8 @@ def report_info(db: Database, report_id: int) -> ReportInfo:
 
 
 def _info(record: ReportRecord, unit: Unit) -> ReportInfo:
-    return ReportInfo(
-        record.id, unit.name, unit.code, record.year, record.status, record.amount_unit, record.updated_at, unit.kind
-    )
+    fields = (record.id, unit.name, unit.code, record.year, record.status, record.amount_unit, record.updated_at)
+    return ReportInfo(*fields, unit.kind, record.region)
 
 
 def import_report(db: Database, report: Report, replace: bool = False, source: str = "import") -> int:
@@ -136,7 +136,7 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
 
     Replacing keeps the report's history: each changed cell is logged like any other edit.
     """
-    templates = load_template_set(report.year)
+    templates = load_template_set(report.year, report.region)
     for address in report.cells:
         parse_address(address, templates)
     now = datetime.now()
@@ -159,6 +159,7 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
                 unit_id=unit.id,
                 year=report.year,
                 template_year=templates.year,
+                region=templates.region,
                 amount_unit=report.amount_unit,
                 status=STATUS_DRAFT,
                 created_at=now,
@@ -172,6 +173,9 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
             if record.amount_unit != report.amount_unit:
                 session.add(_log(record.id, now, "金额单位", record.amount_unit, report.amount_unit, source))
             record.amount_unit = report.amount_unit
+            if record.region != templates.region:
+                session.add(_log(record.id, now, "地区", record.region, templates.region, source))
+            record.region = templates.region
             record.updated_at = now
         old_cells = _cells(session, record.id)
         edits = [
@@ -190,9 +194,16 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
         return record.id
 
 
-def create_report(db: Database, unit_name: str, year: int, unit_code: str | None = None, kind: str = UNIT) -> int:
-    """An empty report for a unit-year (the unit is created if new), as the first-start dialog does."""
-    load_template_set(year)
+def create_report(
+    db: Database,
+    unit_name: str,
+    year: int,
+    unit_code: str | None = None,
+    kind: str = UNIT,
+    region: str = DEFAULT_REGION,
+) -> int:
+    """An empty report for a unit-year in `region`'s layout (the unit is created if new), as the new-report dialog does."""
+    load_template_set(year, region)
     unit_name = unit_name.strip()
     if not unit_name:
         raise DatabaseError("单位名称不能为空")
@@ -209,6 +220,7 @@ def create_report(db: Database, unit_name: str, year: int, unit_code: str | None
             unit_id=unit.id,
             year=year,
             template_year=year,
+            region=region,
             amount_unit="万元",
             status=STATUS_DRAFT,
             created_at=now,
@@ -232,6 +244,7 @@ def load_report(db: Database, report_id: int) -> Report:
             amount_unit=record.amount_unit,
             unit_code=record.unit.code,
             unit_kind=record.unit.kind,
+            region=record.region,
             cells=_cells(session, report_id),
             labels=_labels(session, report_id),
             selfeval=[_selfeval_dict(t) for t in tables],
@@ -262,7 +275,7 @@ def set_cells(
     with _writing(db) as session:
         record = _record(session, report_id)
         _refuse_if_locked(record, record.unit.name)
-        templates = load_template_set(record.template_year)
+        templates = load_template_set(record.template_year, record.region)
         wanted = {str(parse_address(a, templates)): v for a, v in values}
         existing = dict(
             session.execute(

@@ -234,11 +234,13 @@ def load_figures(db: Database, report_ids: Sequence[int]) -> dict[int, Report]:
     wanted = list(report_ids)
     with db.reading() as session:
         records = session.execute(
-            select(ReportRecord.id, ReportRecord.year, ReportRecord.amount_unit, Unit.name, Unit.code)
+            select(
+                ReportRecord.id, ReportRecord.year, ReportRecord.region, ReportRecord.amount_unit, Unit.name, Unit.code
+            )
             .join(Unit)
             .where(ReportRecord.id.in_(wanted))
         ).all()
-        reports = {r.id: Report(r.name, r.year, r.amount_unit, r.code) for r in records}
+        reports = {r.id: Report(r.name, r.year, r.amount_unit, r.code, region=r.region) for r in records}
         for report_id, address, fen in session.execute(
             select(CellValue.report_id, CellValue.address, CellValue.fen).where(CellValue.report_id.in_(wanted))
         ):

@@ -35,7 +35,7 @@ def test_the_totals_of_the_lines_tables_are_declared_in_the_template(year):
 
 
 def test_a_total_marker_that_is_not_true_or_false_is_refused():
-    yaml_text = (resources.files("resources") / "templates" / "2023.yaml").read_text(encoding="utf-8")
+    yaml_text = (resources.files("resources") / "templates" / "武汉市" / "2023.yaml").read_text(encoding="utf-8")
     broken = yaml_text.replace("27: {label: 本年收入合计, total: true}", "27: {label: 本年收入合计, total: 是}", 1)
     assert broken != yaml_text
     with pytest.raises(TemplateError, match="第27行的 total 应为 true 或 false"):

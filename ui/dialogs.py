@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.status import DEPARTMENT, UNIT
-from core.templates import available_years
+from core.templates import DEFAULT_REGION, available_regions, available_years
 
 
 class NewReportDialog(QDialog):
-    """单位名称, 单位编码, 年度, 部门 or 单位; the template set follows the year."""
+    """单位名称, 单位编码, 地区 and 年度 (the layout: the years listed are those of the region), 部门 or 单位."""
 
     def __init__(self, parent=None, first_start: bool = False):
         super().__init__(parent)
@@ -33,9 +33,13 @@ class NewReportDialog(QDialog):
         self.name.setPlaceholderText("如：武汉市人力资源和社会保障局")
         self.code = QLineEdit()
         self.code.setPlaceholderText("可不填")
+        self.region = QComboBox()
+        for region in available_regions():
+            self.region.addItem(region, region)
         self.year = QComboBox()
-        for year in reversed(available_years()):
-            self.year.addItem(f"{year} 年度", year)
+        self.region.currentIndexChanged.connect(self._list_years)
+        self.region.setCurrentIndex(max(self.region.findData(DEFAULT_REGION), 0))
+        self._list_years()
         self.department = QRadioButton("部门（汇总所属单位）")
         self.unit = QRadioButton("单位")
         self.unit.setChecked(True)
@@ -56,13 +60,20 @@ class NewReportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         if first_start:
-            form.addRow(QLabel("数据库中还没有报表。请先填写单位和年度，表式按年度自动选用。"))
+            form.addRow(QLabel("数据库中还没有报表。请先填写单位、地区和年度，表式按地区和年度自动选用。"))
         form.addRow("单位名称", self.name)
         form.addRow("单位编码", self.code)
+        form.addRow("地区（表式）", self.region)
         form.addRow("年度", self.year)
         form.addRow("类型", kind_row)
         form.addRow(self.problem)
         form.addRow(buttons)
+
+    def _list_years(self) -> None:
+        """The region's years, newest first (and selected)."""
+        self.year.clear()
+        for year in reversed(available_years(self.region.currentData() or DEFAULT_REGION)):
+            self.year.addItem(f"{year} 年度", year)
 
     def _accept(self) -> None:
         if not self.name.text().strip():
@@ -75,6 +86,7 @@ class NewReportDialog(QDialog):
             "unit_name": self.name.text().strip(),
             "unit_code": self.code.text().strip() or None,
             "year": self.year.currentData(),
+            "region": self.region.currentData() or DEFAULT_REGION,
             "kind": DEPARTMENT if self.department.isChecked() else UNIT,
         }
 

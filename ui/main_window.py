@@ -24,6 +24,7 @@ from app.context import AppContext
 from app.errors import OperationFailed
 from core.findings import SEVERITIES, SEVERITY_NAMES
 from core.status import DEPARTMENT
+from core.templates import DEFAULT_REGION
 from ui.dialogs import Banner, NewReportDialog
 from ui.findings_dock import FindingsDock, tables_named
 from ui.open_report import OpenReport
@@ -188,7 +189,8 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
                     if key == remembered:
                         chosen.insert(0, total)
             for info in by_unit.pop(node.name, ()):
-                year_item = QTreeWidgetItem(item, [f"{info.year}年度", info.status])
+                region = "" if info.region == DEFAULT_REGION else f"（{info.region}）"
+                year_item = QTreeWidgetItem(item, [f"{info.year}年度{region}", info.status])
                 year_item.setData(0, REPORT_ROLE, info.id)
                 if str(info.id) == remembered:
                     chosen.insert(0, year_item)

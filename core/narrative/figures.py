@@ -46,7 +46,7 @@ def previous_figures(previous: Report | None, current: TemplateSet) -> Figures |
     from core.templates import TemplateError, load_template_set
 
     try:
-        templates = load_template_set(previous.year)
+        templates = load_template_set(previous.year, previous.region)
     except TemplateError:
         templates = current
     return Figures(previous, templates)

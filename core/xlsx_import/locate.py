@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 
 from core.layout.sheets import SELFEVAL_TITLE_SUFFIX, SUMMARY_SHEET
-from core.templates import TemplateError, available_years, load_template_set
+from core.templates import DEFAULT_REGION, TemplateError, available_years, load_template_set
 from core.xlsx_import.sheet import SheetCells
 from core.xlsx_import.text import TABLE_NUMBER, TRAILING_NUMBER, YEAR_AT_END, norm
 
@@ -43,12 +43,12 @@ class Candidate:
 
 
 @functools.cache
-def table_titles() -> tuple[tuple[str, str], ...]:
-    """(normalised title, table id), longest first, from every year's templates that load."""
+def table_titles(region: str = DEFAULT_REGION) -> tuple[tuple[str, str], ...]:
+    """(normalised title, table id), longest first, from every year's templates of `region` that load."""
     seen: dict[str, str] = {}
-    for year in available_years():
+    for year in available_years(region):
         try:
-            templates = load_template_set(year)
+            templates = load_template_set(year, region)
         except TemplateError:
             continue  # a broken year's file is reported when that year is read
         for table in templates.tables.values():

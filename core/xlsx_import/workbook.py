@@ -8,7 +8,16 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from core.report import AddressError, Report, parse_address, parse_row_key
-from core.templates import TABLE_IDS, TableTemplate, TemplateError, TemplateSet, load_template_set
+from core.templates import (
+    DEFAULT_REGION,
+    TABLE_IDS,
+    TableTemplate,
+    TemplateError,
+    TemplateSet,
+    available_years,
+    layouts_text,
+    load_template_set,
+)
 from core.xlsx_import.classification import ClassificationReader
 from core.xlsx_import.economic import EconomicReader
 from core.xlsx_import.lines import LinesReader
@@ -35,13 +44,16 @@ def read_table(candidate: Candidate, template: TableTemplate) -> TableRead:
     return reader.read()
 
 
-def read_workbook(path: str | Path) -> tuple[Report, TemplateSet, ImportResult]:
-    """Read a report from a workbook in the printed layout; any problem raises WorkbookError."""
+def read_workbook(path: str | Path, region: str = DEFAULT_REGION) -> tuple[Report, TemplateSet, ImportResult]:
+    """Read a report from a workbook in `region`'s printed layout (a workbook does not say whose it is);
+    any problem raises WorkbookError."""
     path = Path(path)
+    if not available_years(region):
+        raise WorkbookError(f"“{path.name}”：没有“{region}”的表式（现有：{layouts_text()}）")
     sheets = read_sheets(path)
     result = ImportResult(path=str(path))
     problems: list[str] = []
-    titles = table_titles()
+    titles = table_titles(region)
     candidates: dict[str, list[Candidate]] = {t: [] for t in TABLE_IDS}
     selfeval_grids: list[SheetCells] = []
     for sheet in sheets:
@@ -63,7 +75,7 @@ def read_workbook(path: str | Path) -> tuple[Report, TemplateSet, ImportResult]:
         fail(path, problems)
     year = _year(candidates, sheets, path)
     try:
-        templates = load_template_set(year)
+        templates = load_template_set(year, region)
     except TemplateError as exc:
         raise WorkbookError(f"“{path.name}”：{exc}") from None
     reads: dict[str, TableRead] = {}
@@ -128,7 +140,8 @@ def read_workbook(path: str | Path) -> tuple[Report, TemplateSet, ImportResult]:
         fail(path, problems)
     unit_name, amount_unit = _unit(reads, selfeval, path, result)
     kinds = [read.unit_kind for read in reads.values() if read.unit_kind]
-    report = Report(unit_name, year, amount_unit, unit_kind=max(set(kinds), key=kinds.count) if kinds else None)
+    kind = max(set(kinds), key=kinds.count) if kinds else None
+    report = Report(unit_name, year, amount_unit, unit_kind=kind, region=region)
     for table_id, read in reads.items():
         report.cells.update(read.cells)
         report.labels.update(read.labels)
