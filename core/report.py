@@ -68,3 +68,5 @@ class Report:
     selfeval: list[dict[str, Any]] = field(default_factory=list)
     #: 部门 or 单位, as the tables print it before the name (部门：… / 单位：…); None when not known.
     unit_kind: str | None = None
+    #: Codes the user added to this report's catalogues: {"function"|"economic": {code: name}}.
+    catalogue_additions: dict[str, dict[str, str]] = field(default_factory=dict)
