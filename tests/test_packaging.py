@@ -81,7 +81,7 @@ def test_the_wheel_carries_everything_read_at_run_time(installed):
     wheel, _, _ = installed
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder, suffix in (("resources/templates", ".yaml"), ("resources/catalogues", ".csv")):
-        expected = {f"{folder}/{p.name}" for p in (ROOT / folder).glob(f"*{suffix}")}
+        expected = {f"{folder}/{p.relative_to(ROOT / folder).as_posix()}" for p in (ROOT / folder).rglob(f"*{suffix}")}
         assert expected and expected <= names
     migrations = {p.relative_to(ROOT).as_posix() for p in (ROOT / "db" / "migrations").rglob("*.py")}
     assert "db/migrations/env.py" in migrations and migrations <= names
