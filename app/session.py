@@ -12,6 +12,8 @@ from typing import Any
 from app.changes import OpChanges
 from app.errors import OperationFailed, failing_as_operation
 from core.audit import Change, Checker, compose
+from core.catalogue import KINDS as CATALOGUE_KINDS
+from core.catalogue import addition_problem
 from core.findings import Finding
 from core.report import Report, parse_address
 from core.selfeval import selfevaluations
@@ -39,6 +41,9 @@ class Step:
     added_rows: tuple[tuple[str, str], ...] = ()
     selfeval_before: tuple[dict[str, Any], ...] | None = None
     selfeval_after: tuple[dict[str, Any], ...] | None = None
+    #: A code added to the report's catalogue: (kind, code, name or None) before and after.
+    catalogue_before: tuple[str, str, str | None] | None = None
+    catalogue_after: tuple[str, str, str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ class ReportSession:
             labels=dict(checker.labels),
             selfeval=list(checker.selfeval),
             region=self.info.region,
+            catalogue_additions={kind: dict(codes) for kind, codes in checker.additions.items() if codes},
         )
 
     # -- operations on figures and rows ------------------------------------------------------------
@@ -186,6 +192,29 @@ class ReportSession:
         wanted = self.checker.formulas_for_table(table)
         return self.edit_cells(wanted.items(), f"按公式填充 {self.templates.table(table).printed}", "formula")
 
+    def add_catalogue_code(self, kind: str, code: str, name: str) -> Outcome:
+        """添加到科目目录: the code is accepted in this report from now on (its 科目编码 finding goes), and its
+        rows named only by their code, or not at all, take the name. One transaction and one undo step."""
+        code, name = (code or "").strip(), (name or "").strip()
+        problem = addition_problem(kind, code, name, self.checker.catalogue(kind) if kind in CATALOGUE_KINDS else None)
+        if problem:
+            raise OperationFailed(problem)
+        before, after = {}, {}
+        for table in self.templates.tables.values():
+            key = f"{table.id}:{code}"
+            label = self.checker.labels.get(key)
+            if table.catalogue == kind and code in self.checker.present.get(table.id, ()) and (label or code) == code:
+                before[key], after[key] = label, name
+        changes = self._apply({}, after, "typed", catalogue=(kind, code, name))
+        step = Step(
+            f"添加科目 {code} {name} 到科目目录",
+            labels_before=before,
+            labels_after=after,
+            catalogue_before=(kind, code, None),
+            catalogue_after=(kind, code, name),
+        )
+        return Outcome(changes, step)
+
     # -- self-evaluation tables --------------------------------------------------------------------
 
     def edit_selfeval(self, tables: list[dict[str, Any]], text: str, source: str = "typed") -> Outcome:
@@ -217,13 +246,21 @@ class ReportSession:
     def undo(self, step: Step) -> OpChanges:
         if step.selfeval_before is not None:
             return self._apply_selfeval(list(step.selfeval_before), "undo")
-        return self._apply(dict(step.values_before), dict(step.labels_before), "undo", remove=step.added_rows)
+        return self._apply(
+            dict(step.values_before),
+            dict(step.labels_before),
+            "undo",
+            remove=step.added_rows,
+            catalogue=step.catalogue_before,
+        )
 
     def redo(self, step: Step) -> OpChanges:
         if step.selfeval_after is not None:
             return self._apply_selfeval(list(step.selfeval_after), "redo")
         removed = (step.removed_row,) if step.removed_row else ()
-        return self._apply(dict(step.values_after), dict(step.labels_after), "redo", remove=removed)
+        return self._apply(
+            dict(step.values_after), dict(step.labels_after), "redo", remove=removed, catalogue=step.catalogue_after
+        )
 
     # -- 说明 and status -------------------------------------------------------------------------
 
@@ -368,9 +405,10 @@ class ReportSession:
         labels: dict[str, str | None],
         source: str,
         remove: tuple[tuple[str, str], ...] = (),
+        catalogue: tuple[str, str, str | None] | None = None,
     ) -> OpChanges:
         with failing_as_operation():
-            repository.set_cells(self.db, self.report_id, values.items(), source, labels=labels)
+            repository.set_cells(self.db, self.report_id, values.items(), source, labels=labels, catalogue=catalogue)
         checker = self.checker
         tables = {a.split(":")[0] for a in [*values, *labels]} | {table for table, _ in remove}
         rows_before = {t: set(checker.present.get(t, ())) for t in tables}
@@ -380,6 +418,8 @@ class ReportSession:
             changes.append(checker.set_label(table, row, label))
         for table, row in remove:
             changes.append(checker.remove_row(table, row))
+        if catalogue is not None:
+            changes.append(checker.set_catalogue_code(*catalogue))
         audit = compose(changes)
         self._index(audit)
         added, removed = set(), set()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import bisect
 import gc
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core.catalogue import load_catalogue
+from core.catalogue import KINDS, addition_problem, load_catalogue, with_additions
 from core.findings import Describer, Finding, check_message, sort_key
 from core.report import Report, parse_address, parse_row_key
 from core.rules.binding import Check, RowTree, depends_on_rows, expand, expand_new_row, rows_of
@@ -62,6 +63,10 @@ class Checker:
         for key, label in report.labels.items():
             table, row = parse_row_key(key, templates)
             self.labels[f"{table}:{row}"] = label
+        # The catalogues of the report's year and region, with the codes the user added to this report.
+        self.year, self.region = report.year, report.region
+        self.additions = {k: dict(v) for k, v in report.catalogue_additions.items() if v}
+        self._catalogues = {k: self._catalogue(k) for k in KINDS}
         self.present: dict[str, set[str]] = {}
         for key in list(self.values) + list(self.labels):
             table, row = key.split(":")[:2]
@@ -110,12 +115,19 @@ class Checker:
         return self._selfeval.tables
 
     def row_name(self, table_id: str, row: str) -> str | None:
-        """The row's name as typed, else the catalogue's."""
+        """The row's name as typed (unless it is only the code), else the catalogue's."""
         label = self.labels.get(f"{table_id}:{row}")
-        if label:
+        if label and label.strip() != row:
             return label.strip()
         table = self.templates.table(table_id)
-        return load_catalogue(table.catalogue).get(row) if table.catalogue else None
+        return self._catalogues[table.catalogue].get(row) or label if table.catalogue else label
+
+    def catalogue(self, kind: str) -> Mapping[str, str]:
+        """The report's `function` or `economic` catalogue: its year's and region's, with its own additions."""
+        return self._catalogues[kind]
+
+    def _catalogue(self, kind: str) -> Mapping[str, str]:
+        return with_additions(load_catalogue(kind, self.year, self.region), self.additions.get(kind))
 
     def rules_reading(self, address: str) -> int:
         """How many checks read this cell, self-evaluation comparisons included (for benchmarks and tooltips)."""
@@ -154,6 +166,31 @@ class Checker:
         # Every message that names this row: its checks and its cells' own findings.
         for col in self.templates.table(table_id).row_columns(row):
             keys |= self._index.get(f"{key}:{col}", set()) | {_cell_key(f"{key}:{col}")}
+        appeared, disappeared = self._refresh_all(keys)
+        return Change(frozenset(), appeared, disappeared)
+
+    def set_catalogue_code(self, kind: str, code: str, name: str | None) -> Change:
+        """Add a code to this report's catalogue (None takes the addition away); re-check its rows."""
+        name = (name or "").strip() or None
+        additions = self.additions.setdefault(kind, {}) if kind in KINDS else {}
+        if additions.get(code) == name:
+            return NO_CHANGE
+        if name is not None:
+            problem = addition_problem(kind, code, name, load_catalogue(kind, self.year, self.region))
+            if problem:
+                raise ValueError(problem)
+            additions[code] = name
+        else:
+            del additions[code]
+        self._catalogues[kind] = self._catalogue(kind)
+        keys: set[str] = set()
+        for table in self.templates.tables.values():
+            if table.catalogue != kind or code not in self.present.get(table.id, ()):
+                continue
+            keys.add(_row_key(table.id, code))
+            for col in table.row_columns(code):  # messages that name the row by its catalogue name
+                address = f"{table.id}:{code}:{col}"
+                keys |= self._index.get(address, set()) | {_cell_key(address)}
         appeared, disappeared = self._refresh_all(keys)
         return Change(frozenset(), appeared, disappeared)
 
@@ -366,7 +403,9 @@ class Checker:
 
     def _row_finding(self, table_id: str, row: str) -> Finding | None:
         present = row in self.present.get(table_id, ())
-        return catalogue_row(self.templates.table(table_id), row, self.labels.get(f"{table_id}:{row}"), present)
+        table = self.templates.table(table_id)
+        catalogue = self._catalogues[table.catalogue] if table.catalogue else None
+        return catalogue_row(table, row, self.labels.get(f"{table_id}:{row}"), present, catalogue, self.year)
 
 
 def compose(changes: list[Change]) -> Change:

@@ -70,3 +70,5 @@ class Report:
     unit_kind: str | None = None
     #: Whose layout the report is in (resources/templates/<region>/<year>.yaml).
     region: str = DEFAULT_REGION
+    #: Codes the user added to this report's catalogues: {"function"|"economic": {code: name}}.
+    catalogue_additions: dict[str, dict[str, str]] = field(default_factory=dict)

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from core.atomic import write_atomically
+from core.catalogue import KINDS as CATALOGUE_KINDS
+from core.catalogue import addition_problem
 from core.money import AmountError, amount_text, out_of_range, parse_amount, shorten
 from core.report import AddressError, Report, parse_address, parse_row_key
 from core.selfeval import SelfEvalError, selfevaluations
@@ -212,6 +214,7 @@ def report_from_dict(data: Any, source: str = "报表", region: str | None = Non
             problems.append(f"行名称“{shorten(key)}”应为文字")
         elif label.strip():
             report.labels[row_key] = label
+    report.catalogue_additions = _catalogue_additions(data, source, problems)
     try:
         selfevaluations(report)  # the self-evaluation tables' shape, checked once here for every reader
     except SelfEvalError as exc:
@@ -232,6 +235,27 @@ def _region(data: dict, given: str | None, source: str) -> str:
     if given is not None and written.strip() != given:
         raise ReportFileError(f"{source}：文件中写明地区为“{shorten(written.strip())}”，与指定的地区“{given}”不一致")
     return written.strip()
+
+
+def _catalogue_additions(data: dict, source: str, problems: list[str]) -> dict[str, dict[str, str]]:
+    """The codes the user added to the report's catalogues: {"function"|"economic": {code: name}}."""
+    additions: dict[str, dict[str, str]] = {}
+    for kind, codes in _mapping(data, "catalogue_additions", source).items():
+        if kind not in CATALOGUE_KINDS:
+            problems.append(
+                f"catalogue_additions 的键应为 function（功能分类）或 economic（经济分类），实为“{shorten(kind)}”"
+            )
+            continue
+        if not isinstance(codes, dict):
+            problems.append(f"catalogue_additions.{kind} 应为“编码: 名称”的对象")
+            continue
+        for code, name in codes.items():
+            problem = addition_problem(kind, code, name)
+            if problem:
+                problems.append(f"catalogue_additions.{kind}：{shorten(problem)}")
+            else:
+                additions.setdefault(kind, {})[code] = name.strip()
+    return additions
 
 
 def _shown(value: Any) -> str:
@@ -271,6 +295,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     }
     if report.selfeval:
         data["selfeval"] = report.selfeval
+    additions = {kind: dict(sorted(codes.items())) for kind, codes in report.catalogue_additions.items() if codes}
+    if additions:
+        data["catalogue_additions"] = additions
     return data
 
 

@@ -9,3 +9,6 @@ UNIT, DEPARTMENT = "单位", "部门"
 
 #: Where an edit came from, as written in the edit log.
 SOURCES = ("typed", "paste", "import", "undo", "redo", "formula", "restore")
+
+#: The region of a report that does not say (every report before regions existed was Wuhan's).
+DEFAULT_REGION = "武汉市"

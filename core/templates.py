@@ -12,13 +12,12 @@ from typing import Any
 import yaml
 
 from core.rules.syntax import RuleSpec, RuleSyntaxError, parse_rule
+from core.status import DEFAULT_REGION
 
 TABLE_IDS = tuple(f"公开{n:02d}" for n in range(1, 10))
 KINDS = ("lines", "classification", "single")
 SEVERITIES = ("error", "warning")
 CATALOGUES = ("function", "economic")
-#: The region of a report that does not say (every report before regions existed was Wuhan's).
-DEFAULT_REGION = "武汉市"
 
 
 class TemplateError(ValueError):

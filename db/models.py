@@ -73,6 +73,17 @@ class RowLabel(Base):
     label: Mapped[str] = mapped_column(Text)
 
 
+class CatalogueAddition(Base):
+    """A code the user added to one report's catalogue (功能分类 `function` or 经济分类 `economic`)."""
+
+    __tablename__ = "catalogue_additions"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+
+
 class EditLogEntry(Base):
     __tablename__ = "edit_log"
 

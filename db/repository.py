@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from core.money import amount_text
 from core.report import Report, parse_address, parse_row_key
 from core.templates import DEFAULT_REGION, load_template_set
+from db.catalogue_codes import read_additions, replace_additions, write_addition
 from db.database import Database, DatabaseError
 from db.history import (
     LostEntries,
@@ -191,6 +192,7 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
         session.execute(delete(RowLabel).where(RowLabel.report_id == record.id))
         session.add_all(RowLabel(report_id=record.id, row_key=k, label=v) for k, v in report.labels.items())
         _replace_selfeval(session, record.id, report.selfeval, source, now)
+        replace_additions(session, record.id, report.catalogue_additions, source, now)
         return record.id
 
 
@@ -248,6 +250,7 @@ def load_report(db: Database, report_id: int) -> Report:
             cells=_cells(session, report_id),
             labels=_labels(session, report_id),
             selfeval=[_selfeval_dict(t) for t in tables],
+            catalogue_additions=read_additions(session, report_id),
         )
 
 
@@ -264,10 +267,12 @@ def set_cells(
     values: Iterable[tuple[str, int | None]],
     source: str = "typed",
     labels: dict[str, str | None] | None = None,
+    catalogue: tuple[str, str, str | None] | None = None,
 ) -> list[CellEdit]:
     """One user edit (a typed cell, a paste, an undo, a removed row): one transaction, on disk when this returns.
 
-    `labels` maps `table:row` to a row name (None removes it) to change in the same transaction.
+    `labels` maps `table:row` to a row name (None removes it) to change in the same transaction;
+    `catalogue` is (kind, code, name or None): a code added to (or taken from) the report's catalogue.
     """
     if source not in SOURCES:
         raise ValueError(f"unknown edit source {source!r}")
@@ -291,11 +296,20 @@ def set_cells(
         for key, label in (labels or {}).items():
             table, row = parse_row_key(key, templates)
             _write_label(session, report_id, f"{table}:{row}", label, source, now)
+        if catalogue is not None and write_addition(session, report_id, *catalogue, source, now):
+            record.updated_at = now
         return edits
 
 
 def set_label(db: Database, report_id: int, table: str, row: str, label: str | None, source: str = "typed") -> None:
     set_cells(db, report_id, [], source, labels={f"{table}:{row}": label})
+
+
+def set_catalogue_code(
+    db: Database, report_id: int, kind: str, code: str, name: str | None, source: str = "typed"
+) -> None:
+    """Add a code to one report's catalogue (None takes it away): one logged transaction."""
+    set_cells(db, report_id, [], source, catalogue=(kind, code, name))
 
 
 def _write_label(session: Session, report_id: int, key: str, label: str | None, source: str, now: datetime) -> None:

@@ -59,7 +59,10 @@ def test_one_changed_figure_of_seed000_names_the_identity_and_exits_1(tmp_path, 
     [
         ("{not json", "不是有效的 JSON"),
         ('{"format": "other"}', "format 应为"),
-        ('{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 1999}', "没有 武汉市 1999 年度的表式（现有：武汉市 2022、2023、2024"),
+        (
+            '{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 1999}',
+            "没有 武汉市 1999 年度的表式（现有：武汉市 2022、2023、2024",
+        ),
         ('{"format": "juesuan-report/1", "unit": {}, "year": 2023}', "缺少单位名称"),
         (
             '{"format": "juesuan-report/1", "unit": {"name": "某局"}, "year": 2023, "cells": {"公开01:27:1": "8,41.2"}}',

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.changes import OpChanges
 from app.errors import OperationFailed
 from core.findings import SEVERITIES, SEVERITY_NAMES, Finding, value_text
+from ui.catalogue_dialog import add_catalogue_action
 from ui.open_report import OpenReport
 from ui.table_model import SEVERITY_COLOURS
 
@@ -169,6 +171,8 @@ class FindingsDock(QDockWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
         self.view.doubleClicked.connect(self._jump)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
         self.table_filter = QComboBox()
         self.table_filter.addItem("全部表", None)
         for table in session.templates.tables.values():
@@ -223,6 +227,19 @@ class FindingsDock(QDockWidget):
     def current_finding(self) -> Finding | None:
         index = self.view.currentIndex()
         return index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+
+    def _menu(self, position) -> None:
+        """Right-click on a finding: 填写说明… and, on a code not in the catalogue, 添加到科目目录…."""
+        index = self.view.indexAt(position)
+        if not index.isValid():
+            return
+        self.view.setCurrentIndex(index)
+        finding = index.data(Qt.ItemDataRole.UserRole)
+        menu = QMenu(self.view)
+        explain = menu.addAction("填写说明…", self.explain_current)
+        explain.setEnabled(finding is not None and finding.severity == "warning" and self.refusal() is None)
+        add_catalogue_action(menu, finding, self.session, self)
+        menu.exec(self.view.viewport().mapToGlobal(position))
 
     def _jump(self, index: QModelIndex) -> None:
         self.jump.emit(index.data(Qt.ItemDataRole.UserRole))

@@ -114,6 +114,10 @@ class OpenReport(QObject):
     def remove_row(self, table: str, row: str) -> OpChanges | None:
         return self._push(lambda: self.app.remove_row(table, row))
 
+    def add_catalogue_code(self, kind: str, code: str, name: str) -> OpChanges | None:
+        """添加到科目目录: the code accepted in this report, one undo step."""
+        return self._push(lambda: self.app.add_catalogue_code(kind, code, name))
+
     def fill_formulas(self, table: str) -> OpChanges | None:
         return self._push(lambda: self.app.fill_formulas(table))
 

@@ -9,7 +9,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.changes import OpChanges
 from app.errors import OperationFailed
-from core.catalogue import load_catalogue
 from core.findings import SEVERITY_NAMES, value_text
 from core.layout import row_name
 from core.money import AmountError, format_amount, parse_typed_amount
@@ -267,7 +266,7 @@ class TableModel(QAbstractTableModel):
             return False
         # A row exists through its figures or its name: the catalogue's name, or the code itself
         # for a code outside the catalogue (which the checker then flags).
-        name = load_catalogue(self.table.catalogue).get(code)
+        name = self.session.checker.catalogue(self.table.catalogue).get(code)
         self.session.rename_row(self.table.id, code, name or code)
         self.added = code
         return True

@@ -356,7 +356,9 @@ class BodyView(QTableView):
                     self._refused(f"粘贴未进行：第{r}行第{column}栏，{exc}", self.currentIndex())
                     return False
             if len(fields) < 2 or not fields[1]:
-                labels.setdefault(f"{table.id}:{code}", load_catalogue(table.catalogue).get(code) or code)
+                labels.setdefault(
+                    f"{table.id}:{code}", model.session.checker.catalogue(table.catalogue).get(code) or code
+                )
         if self._refuse_locked():
             return False
         if not labels and not values:

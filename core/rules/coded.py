@@ -14,6 +14,7 @@ that the checker's dependency index knows every rule, printed or coded:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from core.catalogue import NAMES as CATALOGUE_NAMES
@@ -87,17 +88,32 @@ def negative_amount(address: str, value: int | None, describer: Describer, unit:
     )
 
 
-def catalogue_row(table: TableTemplate, row: str, label: str | None, present: bool) -> Finding | None:
-    """科目编码 / 科目名称: a code the catalogue does not know, or a typed name that is not the catalogue's."""
+def catalogue_row(
+    table: TableTemplate,
+    row: str,
+    label: str | None,
+    present: bool,
+    catalogue: Mapping[str, str] | None = None,
+    year: int | None = None,
+) -> Finding | None:
+    """科目编码 / 科目名称: a code the catalogue (of the report's year, with its own additions) does not know,
+    or a typed name that is not the catalogue's. A name that is the code itself is no name (a new row's)."""
     if table.catalogue is None or row in table.special_rows or not present:
         return None
-    official = load_catalogue(table.catalogue).get(row)
+    catalogue = load_catalogue(table.catalogue, year) if catalogue is None else catalogue
+    official = catalogue.get(row)
     catalogue_name = CATALOGUE_NAMES[table.catalogue]
+    label = label.strip() if label and label.strip() != row else None
     if official is None:
-        rule, message = "科目编码", f"{table.printed}科目编码“{row}”不在{catalogue_name}中，请核对编码"
+        rule = "科目编码"
+        when = f"{year}年度" if year is not None else ""
+        message = (
+            f"{table.printed}科目编码“{row}”不在{when}{catalogue_name}目录中（目录可能缺少该科目；如确为有效科目，"
+            f"可在审核结果中右键该条选“添加到科目目录…”添加，否则请核对编码）"
+        )
     elif label and not same_name(label, official):
         rule = "科目名称"
-        message = f"{table.printed}“{row}”行科目名称“{label.strip()}”与{catalogue_name}名称“{official}”不一致"
+        message = f"{table.printed}“{row}”行科目名称“{label}”与{catalogue_name}名称“{official}”不一致"
     else:
         return None
     subject = f"{table.id}:{row}"
