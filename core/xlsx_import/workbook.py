@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
 from core.report import AddressError, Report, parse_address, parse_row_key
-from core.templates import TABLE_IDS, TableTemplate, TemplateError, TemplateSet, load_template_set
+from core.templates import TableTemplate, TemplateError, TemplateSet, load_template_set
 from core.xlsx_import.classification import ClassificationReader
 from core.xlsx_import.economic import EconomicReader
 from core.xlsx_import.lines import LinesReader
-from core.xlsx_import.locate import Candidate, find_candidates, is_selfeval_sheet, is_summary_sheet, table_titles
+from core.xlsx_import.locate import (
+    Candidate,
+    find_candidates,
+    is_selfeval_sheet,
+    is_summary_sheet,
+    table_titles,
+    titles_of,
+)
 from core.xlsx_import.opening import read_sheets
 from core.xlsx_import.result import ImportResult, SelfEvalSource, TableSource, WorkbookError, fail
 from core.xlsx_import.selfeval import SelfEvalReader
@@ -35,14 +42,17 @@ def read_table(candidate: Candidate, template: TableTemplate) -> TableRead:
     return reader.read()
 
 
-def read_workbook(path: str | Path) -> tuple[Report, TemplateSet, ImportResult]:
-    """Read a report from a workbook in the printed layout; any problem raises WorkbookError."""
+def read_workbook(path: str | Path, templates: TemplateSet | None = None) -> tuple[Report, TemplateSet, ImportResult]:
+    """Read a report from a workbook in the printed layout; any problem raises WorkbookError.
+
+    Without `templates` the layout is the year's (found in the titles); with it, the workbook is read in
+    that layout (a region's), each table found by its 表号 where it prints one, else by its title."""
     path = Path(path)
     sheets = read_sheets(path)
     result = ImportResult(path=str(path))
     problems: list[str] = []
-    titles = table_titles()
-    candidates: dict[str, list[Candidate]] = {t: [] for t in TABLE_IDS}
+    titles = table_titles() if templates is None else titles_of(templates)
+    candidates: dict[str, list[Candidate]] = defaultdict(list)
     selfeval_grids: list[SheetCells] = []
     for sheet in sheets:
         if not sheet.values:
@@ -62,18 +72,21 @@ def read_workbook(path: str | Path) -> tuple[Report, TemplateSet, ImportResult]:
     if problems:
         fail(path, problems)
     year = _year(candidates, sheets, path)
-    try:
-        templates = load_template_set(year)
-    except TemplateError as exc:
-        raise WorkbookError(f"“{path.name}”：{exc}") from None
+    if templates is None:
+        try:
+            templates = load_template_set(year)
+        except TemplateError as exc:
+            raise WorkbookError(f"“{path.name}”：{exc}") from None
+    elif templates.year != year:
+        raise WorkbookError(f"“{path.name}”是{year}年度的报表，而所用表式是{templates.year}年度的")
+    for table_id, found in candidates.items():
+        if table_id not in templates.tables:
+            result.skipped.extend(f"{c.where}：所用表式中没有这张表（{table_id}），未读取" for c in found)
     reads: dict[str, TableRead] = {}
-    for table_id in TABLE_IDS:
-        template = templates.table(table_id)
-        found = candidates[table_id]
+    for table_id, template in templates.tables.items():
+        found = candidates.get(table_id, [])
         if not found:
-            problems.append(
-                f"找不到{template.printed}（{template.title}）：没有标题为“{year}年度{template.title}”或表号为“{template.printed}”的表"
-            )
+            problems.append(_not_found(template, year))
             continue
         attempts = [read_table(c, template) for c in found]
         real = [a for a in attempts if a.header_found]
@@ -153,6 +166,15 @@ def read_workbook(path: str | Path) -> tuple[Report, TemplateSet, ImportResult]:
     _validate(report, templates, path)
     result.year, result.unit_name, result.amount_unit = year, unit_name, amount_unit
     return report, templates, result
+
+
+def _not_found(template: TableTemplate, year: int) -> str:
+    if template.number:
+        return (
+            f"找不到{template.printed}（{template.title}）：没有标题为“{year}年度{template.title}”"
+            f"或表号为“{template.printed}”的表"
+        )
+    return f"找不到“{template.title}”：没有标题为“{year}年度{template.title}”或“{template.title}”的表"
 
 
 def _year(candidates: dict[str, list[Candidate]], sheets: list[SheetCells], path: Path) -> int:
