@@ -136,8 +136,11 @@ def read_report(path: str | Path) -> tuple[Report, TemplateSet]:
     return report_from_dict(decode_report_text(text, path.name), source=path.name)
 
 
-def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, TemplateSet]:
-    """Build a Report from the decoded JSON of a report file, validating every field."""
+def report_from_dict(
+    data: Any, source: str = "报表", templates: TemplateSet | None = None
+) -> tuple[Report, TemplateSet]:
+    """Build a Report from the decoded JSON of a report file, validating every field (in `templates`, a
+    region's layout, when given; else the year's)."""
     if not isinstance(data, dict):
         raise ReportFileError(f"{source}：内容应是一个 JSON 对象")
     if data.get("format") != FORMAT:
@@ -157,17 +160,18 @@ def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, Templat
     amount_unit = data.get("amount_unit", "万元")
     if amount_unit not in ("万元", "元"):
         raise ReportFileError(f"{source}：amount_unit 应为“万元”或“元”，实为“{_shown(amount_unit)}”")
-    try:
-        templates = load_template_set(year)
-    except TemplateError as exc:
-        raise ReportFileError(f"{source}：{exc}") from None
+    if templates is None:
+        try:
+            templates = load_template_set(year)
+        except TemplateError as exc:
+            raise ReportFileError(f"{source}：{exc}") from None
     cells = _mapping(data, "cells", source)
     labels = _mapping(data, "labels", source)
     selfeval = data.get("selfeval", [])
     if not isinstance(selfeval, list) or not all(isinstance(t, dict) for t in selfeval):
         raise ReportFileError(f"{source}：selfeval 应为自评表的列表")
     report = Report(unit["name"].strip(), year, amount_unit, code or None, selfeval=selfeval, unit_kind=kind)
-    problems = []
+    problems = layout_variants(_mapping(data, "layout_variants", source), templates, report.variants)
     written: dict[str, str] = {}  # address → the key it was written as, to catch one cell written twice
     for key, text in cells.items():
         try:
@@ -216,6 +220,20 @@ def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, Templat
     return report, templates
 
 
+def layout_variants(raw: dict, templates: TemplateSet, into: dict[str, str]) -> list[str]:
+    """`"layout_variants": {"公开01": "26行"}` into `into`; what cannot be used, as messages."""
+    problems = []
+    for table_id, name in raw.items():
+        table = templates.tables.get(table_id)
+        names = [v.name for v in table.variants] if table else []
+        if not isinstance(name, str) or name not in names:
+            known = f"（可用：{'、'.join(names)}）" if names else "（该表没有多种印法）"
+            problems.append(f"layout_variants 中“{shorten(str(table_id))}”的印法“{_shown(name)}”不存在{known}")
+        else:
+            into[table_id] = name
+    return problems
+
+
 def _shown(value: Any) -> str:
     """A JSON value as a message quotes it, cut when long."""
     if isinstance(value, str):
@@ -250,6 +268,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "cells": {a: amount_text(v, report.amount_unit) for a, v in report.cells.items()},
         "labels": dict(report.labels),
     }
+    if report.variants:
+        data["layout_variants"] = dict(report.variants)
     if report.selfeval:
         data["selfeval"] = report.selfeval
     return data

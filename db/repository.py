@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -173,6 +174,7 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
                 session.add(_log(record.id, now, "金额单位", record.amount_unit, report.amount_unit, source))
             record.amount_unit = report.amount_unit
             record.updated_at = now
+        record.layout_variants = json.dumps(report.variants, ensure_ascii=False, sort_keys=True)
         old_cells = _cells(session, record.id)
         edits = [
             CellEdit(a, old_cells.get(a), report.cells.get(a))
@@ -235,6 +237,7 @@ def load_report(db: Database, report_id: int) -> Report:
             cells=_cells(session, report_id),
             labels=_labels(session, report_id),
             selfeval=[_selfeval_dict(t) for t in tables],
+            variants=json.loads(record.layout_variants or "{}"),
         )
 
 

@@ -1,0 +1,61 @@
+"""Layouts other than Wuhan's for tests: Shanghai 2024, and Wuhan 2024 with a table more or one less."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from core.templates import TemplateSet, parse_template_set
+
+ROOT = Path(__file__).resolve().parents[1]
+SHANGHAI_2024 = ROOT / "resources" / "templates" / "上海市" / "2024.yaml"
+WUHAN_2024 = ROOT / "resources" / "templates" / "2024.yaml"
+SHANGHAI_REPORTS = Path(__file__).resolve().parent / "fixtures" / "regions" / "shanghai-putuo-2024" / "reports"
+
+#: A region's extra table, printed between 公开05 and 公开06: its own id, its own title, no 表号.
+EXTRA_TABLE = """
+  - id: 资产负债
+    printed: ~
+    title: 部门资产负债情况表
+    kind: classification
+    column_numbers: false
+    catalogue: function
+    levels: [3, 5, 7]
+    total_row: 合计
+    columns: {1: 资产, 2: 负债}
+    header:
+      - [科目编码, 科目名称, 资产, 负债]
+    rules:
+      - id: 资产负债.资产不小于负债
+        severity: warning
+        check: 2栏各行＝（1）栏各行
+
+"""
+
+
+def shanghai_templates() -> TemplateSet:
+    """The Shanghai 2024 layout (until templates are loaded by region and year)."""
+    return parse_template_set(SHANGHAI_2024.read_text(encoding="utf-8"), "上海市/2024.yaml")
+
+
+def wuhan_2024_text() -> str:
+    return WUHAN_2024.read_text(encoding="utf-8")
+
+
+def with_extra_table() -> TemplateSet:
+    """Wuhan 2024 with a tenth table of its own id, printed after 公开05."""
+    text = wuhan_2024_text()
+    at = text.index("  - id: 公开06")
+    return parse_template_set(text[:at] + EXTRA_TABLE.lstrip("\n") + text[at:], "十张表.yaml")
+
+
+def without_table(table_id: str = "公开08") -> TemplateSet:
+    """Wuhan 2024 without `table_id` and without the identities that name it."""
+    text = wuhan_2024_text()
+    start = text.index(f"\n  - id: {table_id}\n") + 1
+    end = text.index("\n  - id: ", start) + 1
+    text = text[:start] + text[end:]
+    # Drop each cross rule naming the table (an `- id:` entry with its check and optional severity).
+    entries = re.split(r"(?m)^(?=  - id: )", text)
+    kept = [e for e in entries if not (e.startswith("  - id: 表间") and f"{table_id}:" in e)]
+    return parse_template_set("".join(kept), f"缺{table_id}.yaml")
