@@ -145,6 +145,8 @@ def read_workbook(path: str | Path, templates: TemplateSet | None = None) -> tup
     for table_id, read in reads.items():
         report.cells.update(read.cells)
         report.labels.update(read.labels)
+        if read.variant:
+            report.variants[table_id] = read.variant
         result.notes.extend(read.notes)
         result.skipped.extend(read.skipped)
         sheet = read.candidate.sheet
