@@ -247,3 +247,20 @@ def test_the_narrative_copes_with_any_missing_table(missing):
     draft = draft_narrative(report, templates)
     assert draft.sections
     check_narrative(report, templates, SEED_TEXT.read_text(encoding="utf-8"))
+
+
+def test_the_database_keeps_the_variant_a_report_prints(tmp_path):
+    from db import repository
+    from db.database import Database
+
+    report, _ = read_report(FIXTURES / "reports" / "001.json")
+    report.variants = {"公开01": "26行"}
+    db = Database.open(tmp_path / "v.sqlite")
+    try:
+        report_id = repository.import_report(db, report)
+        assert repository.load_report(db, report_id).variants == {"公开01": "26行"}
+        report.variants = {}
+        repository.import_report(db, report, replace=True)
+        assert repository.load_report(db, report_id).variants == {}
+    finally:
+        db.close()
