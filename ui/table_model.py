@@ -55,7 +55,7 @@ class TableModel(QAbstractTableModel):
             rows,
             self.session.checker.labels,
             editable_rows=not self.session.locked,
-            variant=self.session.variants.get(self.table.id),
+            variant=getattr(self.session, "variants", {}).get(self.table.id),  # a 汇总 has none
         )
         if self.hide_empty and self.table.kind == "classification":
             grid.body = [r for r in grid.body if self._has_figures(r)]
