@@ -72,6 +72,7 @@ class ReportSession:
         self.templates = templates_for(report.year, report.region)
         self.checker = Checker(self.templates, report)
         self.unit_code = report.unit_code
+        self.variants = dict(report.variants)  # table id → the layout variant it prints
         with failing_as_operation():
             self.explanations = repository.explanations(self.db, self.report_id)
         self.by_cell: dict[str, dict[str, Finding]] = {}

@@ -62,6 +62,8 @@ class Describer:
     def row(self, table: TableTemplate, row: str) -> str:
         if table.kind == "lines":
             label = table.lines[row].label if row in table.lines else None
+            if not table.line_numbers:  # no 行次 printed: the line is its label
+                return f"“{label}”" if label else f"第{row}行"
             return f"第{row}行“{label}”" if label else f"第{row}行"
         if table.kind == "single":
             return ""
@@ -72,6 +74,8 @@ class Describer:
 
     def column(self, table: TableTemplate, col: int) -> str:
         title = table.columns.get(col)
+        if title and not table.column_numbers:  # no 栏次 printed: the column is its header
+            return f"“{title}”栏"
         return f"第{col}栏“{title}”" if title else f"第{col}栏"
 
     def cell(self, address: str, with_table: bool = False) -> str:
@@ -92,9 +96,15 @@ class Describer:
         table = self.templates.table(table_id)
         split = [a.split(":") for a, _ in terms]
         if all(t == table_id and c == col for t, _, c in split) and table.kind == "lines":
-            return _number_run("行", [(r, s) for (_, r, _), (_, s) in zip(split, terms, strict=True)])
+            rows = [(r, s) for (_, r, _), (_, s) in zip(split, terms, strict=True)]
+            if not table.line_numbers:
+                return _named_run([(self.row(table, r), int(r), s) for r, s in rows])
+            return _number_run("行", rows)
         if all(t == table_id and r == row for t, r, _ in split):
-            return _number_run("栏", [(c, s) for (_, _, c), (_, s) in zip(split, terms, strict=True)])
+            cols = [(c, s) for (_, _, c), (_, s) in zip(split, terms, strict=True)]
+            if not table.column_numbers:
+                return _named_run([(self.column(table, int(c)), None, s) for c, s in cols])
+            return _number_run("栏", cols)
         if all(t == table_id and c == col for t, _, c in split):
             return [(self.row(table, r).removesuffix("行"), s) for (_, r, _), (_, s) in zip(split, terms, strict=True)]
         # Name a table once for a run of its cells: 公开06表“人员经费合计”、“公用经费合计”.
@@ -114,6 +124,23 @@ def _number_run(unit: str, terms: list[tuple[str, int]]) -> list[tuple[str, int]
         (f"第{'、'.join(str(n) for n, (_, s) in zip(numbers, terms, strict=True) if s == sign)}{unit}", sign)
         for sign in (1, -1)
         if any(s == sign for _, s in terms)
+    ]
+
+
+def _named_run(terms: list[tuple[str, int | None, int]]) -> list[tuple[str, int]]:
+    """Terms named as printed (no 行次/栏次): a run of consecutive lines as “first”至“last”, else each by name."""
+    numbers = [n for _, n, _ in terms]
+    if (
+        len(terms) > 2
+        and all(s > 0 for *_, s in terms)
+        and None not in numbers
+        and numbers == list(range(numbers[0], numbers[-1] + 1))  # type: ignore[arg-type]
+    ):
+        return [(f"{terms[0][0]}至{terms[-1][0]}", 1)]
+    return [
+        ("、".join(name for name, _, s in terms if s == sign), sign)
+        for sign in (1, -1)
+        if any(s == sign for *_, s in terms)
     ]
 
 

@@ -31,7 +31,7 @@ def parse_address(text: str, templates: TemplateSet) -> Address:
         raise AddressError(f"单元格地址“{text}”应为“表:行:栏”，例如 公开01:27:1")
     table_id, row, col = parts[0], parts[1], int(parts[2])
     if table_id not in templates.tables:
-        raise AddressError(f"单元格地址“{text}”中的表“{table_id}”不存在（应为公开01至公开09）")
+        raise AddressError(f"单元格地址“{text}”中的表“{table_id}”不存在（应为{'、'.join(templates.tables)}之一）")
     table = templates.tables[table_id]
     if table.kind == "lines" and row in table.lines and not table.lines[row].columns:
         raise AddressError(f"{table.printed}第{row}行是印刷表上的空行，不填数（地址“{text}”）")
@@ -72,3 +72,5 @@ class Report:
     region: str = DEFAULT_REGION
     #: Codes the user added to this report's catalogues: {"function"|"economic": {code: name}}.
     catalogue_additions: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: table id → the variant of its layout the report prints (公开01: 26行); a table not named prints the default.
+    variants: dict[str, str] = field(default_factory=dict)

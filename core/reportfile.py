@@ -175,7 +175,7 @@ def report_from_dict(data: Any, source: str = "报表", region: str | None = Non
     report = Report(
         unit["name"].strip(), year, amount_unit, code or None, selfeval=selfeval, unit_kind=kind, region=region
     )
-    problems = []
+    problems = layout_variants(_mapping(data, "layout_variants", source), templates, report.variants)
     written: dict[str, str] = {}  # address → the key it was written as, to catch one cell written twice
     for key, text in cells.items():
         try:
@@ -258,6 +258,21 @@ def _catalogue_additions(data: dict, source: str, problems: list[str]) -> dict[s
     return additions
 
 
+def layout_variants(raw: dict, templates: TemplateSet, into: dict[str, str]) -> list[str]:
+    """`"layout_variants": {"公开01": "26行"}` into `into` (the default variant left out); what cannot be used,
+    as messages."""
+    problems = []
+    for table_id, name in raw.items():
+        table = templates.tables.get(table_id)
+        names = [v.name for v in table.variants] if table else []
+        if not isinstance(name, str) or name not in names:
+            known = f"（可用：{'、'.join(names)}）" if names else "（该表没有多种印法）"
+            problems.append(f"layout_variants 中“{shorten(str(table_id))}”的印法“{_shown(name)}”不存在{known}")
+        elif name != names[0]:  # the default printing is not recorded: a report names only what differs
+            into[table_id] = name
+    return problems
+
+
 def _shown(value: Any) -> str:
     """A JSON value as a message quotes it, cut when long."""
     if isinstance(value, str):
@@ -293,6 +308,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "cells": {a: amount_text(v, report.amount_unit) for a, v in report.cells.items()},
         "labels": dict(report.labels),
     }
+    if report.variants:
+        data["layout_variants"] = dict(report.variants)
     if report.selfeval:
         data["selfeval"] = report.selfeval
     additions = {kind: dict(sorted(codes.items())) for kind, codes in report.catalogue_additions.items() if codes}

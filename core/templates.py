@@ -14,10 +14,10 @@ import yaml
 from core.rules.syntax import RuleSpec, RuleSyntaxError, parse_rule
 from core.status import DEFAULT_REGION
 
-TABLE_IDS = tuple(f"公开{n:02d}" for n in range(1, 10))
 KINDS = ("lines", "classification", "single")
 SEVERITIES = ("error", "warning")
 CATALOGUES = ("function", "economic")
+TOTAL_POSITIONS = ("first", "last")
 
 
 class TemplateError(ValueError):
@@ -33,6 +33,26 @@ class Line:
     columns: tuple[int, ...]
     class_code: str | None = None
     total: bool = False  # declared `total: true`: printed bold as a total line
+    aliases: tuple[str, ...] = ()  # other printings of the label an import accepts
+    variant_labels: tuple[tuple[str, str], ...] = ()  # (variant name, label printed in that variant)
+
+    def label_in(self, variant: str | None) -> str | None:
+        """The label as printed in `variant` (None: the default printing)."""
+        return dict(self.variant_labels).get(variant or "", self.label)
+
+    @property
+    def printings(self) -> tuple[str, ...]:
+        """Every label this line is printed with: its own, its aliases, its labels in variants."""
+        own = (self.label,) if self.label else ()
+        return own + self.aliases + tuple(label for _, label in self.variant_labels)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way a region prints a table (24 or 26 expense lines): the lines it leaves out."""
+
+    name: str
+    omit: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -48,8 +68,8 @@ class Panel:
 
 @dataclass(frozen=True)
 class TableTemplate:
-    id: str
-    printed: str
+    id: str  # semantic and stable across regions and years: 三公 is 公开09 wherever it is printed
+    printed: str  # how messages and the window name it: its 表号 as printed, else its title
     title: str
     kind: str
     columns: dict[int, str]
@@ -61,6 +81,22 @@ class TableTemplate:
     levels: tuple[int, ...] = ()
     total_row: str | None = None
     lines: dict[str, Line] = field(default_factory=dict)
+    number: str | None = None  # the 表号 as printed (公开01表, 表1); None where the region prints none
+    line_numbers: bool = True  # whether 行次 are printed
+    column_numbers: bool = True  # whether a 栏次 row is printed
+    total_position: str = "first"  # where a classification table prints its 合计 row
+    variants: tuple[Variant, ...] = ()  # the first is the default
+
+    def variant(self, name: str | None) -> Variant | None:
+        """The variant called `name`, the default (first) one for None or an unknown name; None without variants."""
+        if not self.variants:
+            return None
+        return next((v for v in self.variants if v.name == name), self.variants[0])
+
+    def omitted(self, variant: str | None) -> frozenset[int]:
+        """Lines the variant does not print."""
+        chosen = self.variant(variant)
+        return chosen.omit if chosen else frozenset()
 
     @functools.cached_property
     def special_rows(self) -> tuple[str, ...]:
@@ -125,6 +161,10 @@ class TemplateSet:
             return self.tables[table_id]
         except KeyError:
             raise TemplateError(f"{self.year}年度表式中没有“{table_id}”") from None
+
+    def has(self, *table_ids: str) -> bool:
+        """Whether the layout has every one of these tables (a region may print fewer or more)."""
+        return all(t in self.tables for t in table_ids)
 
     @property
     def all_rules(self) -> tuple[RuleSpec, ...]:
@@ -213,9 +253,8 @@ def parse_template_set(text: str, source: str = "表式文件", region: str | No
         if table.id in tables:
             raise TemplateError(f"{source}：表“{table.id}”重复定义")
         tables[table.id] = table
-    missing = [t for t in TABLE_IDS if t not in tables]
-    if missing:
-        raise TemplateError(f"{source}：缺少 {'、'.join(missing)}")
+    if not tables:
+        raise TemplateError(f"{source}：至少要有一张表")
     cross = tuple(_parse_rule(r, None, f"{source} 表间关系") for r in data.get("cross_rules") or [])
     template_set = TemplateSet(year, str(data.get("title", f"{year}年度部门决算公开表")), tables, cross, region=region)
     _check_rule_ids(template_set, source)
@@ -251,9 +290,9 @@ def _require(data: dict, key: str, kind: type, where: str) -> Any:
 def _parse_table(raw: Any, where: str) -> TableTemplate:
     if not isinstance(raw, dict):
         raise TemplateError(f"{where}：每张表应是一个映射")
-    table_id = _require(raw, "id", str, where)
-    if table_id not in TABLE_IDS:
-        raise TemplateError(f"{where}：表号应为公开01至公开09之一")
+    table_id = _require(raw, "id", str, where).strip()
+    if not table_id or any(ch in table_id for ch in ":： \t\n"):
+        raise TemplateError(f"{where}：表的 id 不能为空，也不能含冒号或空格（如 公开01、资产负债）")
     kind = _require(raw, "kind", str, where)
     if kind not in KINDS:
         raise TemplateError(f"{where}：kind 应为 {'、'.join(KINDS)} 之一，而不是“{kind}”")
@@ -282,10 +321,19 @@ def _parse_table(raw: Any, where: str) -> TableTemplate:
         total_row = raw.get("total_row")
     header = tuple(tuple(row) for row in raw.get("header") or [])
     rules = tuple(_parse_rule(r, table_id, where) for r in raw.get("rules") or [])
+    title = _require(raw, "title", str, where)
+    number = raw.get("printed", f"{table_id}表")  # `printed: ~`: no 表号 printed
+    flags = {key: raw.get(key, True) for key in ("line_numbers", "column_numbers")}
+    if any(not isinstance(v, bool) for v in flags.values()):
+        raise TemplateError(f"{where}：line_numbers、column_numbers 应为 true 或 false")
+    total_position = raw.get("total_position", "first")
+    if total_position not in TOTAL_POSITIONS:
+        raise TemplateError(f"{where}：total_position 应为 first 或 last")
+    variants = _parse_variants(raw.get("variants"), lines, where)
     return TableTemplate(
         id=table_id,
-        printed=str(raw.get("printed", f"{table_id}表")),
-        title=_require(raw, "title", str, where),
+        printed=str(number) if number is not None else title,
+        title=title,
         kind=kind,
         columns=columns,
         header=header,
@@ -296,7 +344,35 @@ def _parse_table(raw: Any, where: str) -> TableTemplate:
         levels=levels,
         total_row=total_row,
         lines=lines,
+        number=str(number) if number is not None else None,
+        line_numbers=flags["line_numbers"],
+        column_numbers=flags["column_numbers"],
+        total_position=total_position,
+        variants=variants,
     )
+
+
+def _parse_variants(raw: Any, lines: dict[str, Line], where: str) -> tuple[Variant, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise TemplateError(f"{where}：variants 应是印法的列表，如 [{{name: 24行, omit: [54, 55]}}, {{name: 26行}}]")
+    variants = []
+    for spec in raw:
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+            raise TemplateError(f"{where}：variants 的每一项应有 name")
+        omit = spec.get("omit") or []
+        if not isinstance(omit, list) or any(not isinstance(n, int) or str(n) not in lines for n in omit):
+            raise TemplateError(f"{where}：印法“{spec['name']}”的 omit 应是本表已有的行")
+        variants.append(Variant(spec["name"], frozenset(omit)))
+    names = [v.name for v in variants]
+    if len(set(names)) != len(names):
+        raise TemplateError(f"{where}：印法名称重复")
+    for line in lines.values():
+        unknown = [name for name, _ in line.variant_labels if name not in names]
+        if unknown:
+            raise TemplateError(f"{where}：第{line.number}行的 variant_labels 用到未定义的印法“{'、'.join(unknown)}”")
+    return tuple(variants)
 
 
 def _parse_panel(raw: Any, kind: str, columns: dict[int, str], where: str) -> Panel:
@@ -320,8 +396,20 @@ def _parse_panel(raw: Any, kind: str, columns: dict[int, str], where: str) -> Pa
             total = spec.get("total", False)
             if not isinstance(total, bool):
                 raise TemplateError(f"{where}：第{number}行的 total 应为 true 或 false")
+            aliases = spec.get("aliases") or []
+            printed_in = spec.get("variant_labels") or {}
+            if not isinstance(aliases, list) or not isinstance(printed_in, dict):
+                raise TemplateError(f"{where}：第{number}行的 aliases 应是名称的列表，variant_labels 应是“印法: 名称”")
             lines.append(
-                Line(number, str(spec["label"]), panel_columns, str(class_code) if class_code else None, total)
+                Line(
+                    number,
+                    str(spec["label"]),
+                    panel_columns,
+                    str(class_code) if class_code else None,
+                    total,
+                    tuple(str(a) for a in aliases),
+                    tuple((str(k), str(v)) for k, v in printed_in.items()),
+                )
             )
         else:
             raise TemplateError(

@@ -49,6 +49,8 @@ class ReportRecord(Base):
     status: Mapped[str] = mapped_column(String(8), default=STATUS_DRAFT)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    #: JSON object: table id → the variant of the layout the report prints (absent: the default).
+    layout_variants: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
     unit: Mapped[Unit] = relationship(back_populates="reports")
 

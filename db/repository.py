@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -178,6 +179,7 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
                 session.add(_log(record.id, now, "地区", record.region, templates.region, source))
             record.region = templates.region
             record.updated_at = now
+        record.layout_variants = json.dumps(report.variants, ensure_ascii=False, sort_keys=True)
         old_cells = _cells(session, record.id)
         edits = [
             CellEdit(a, old_cells.get(a), report.cells.get(a))
@@ -251,6 +253,7 @@ def load_report(db: Database, report_id: int) -> Report:
             labels=_labels(session, report_id),
             selfeval=[_selfeval_dict(t) for t in tables],
             catalogue_additions=read_additions(session, report_id),
+            variants=json.loads(record.layout_variants or "{}"),
         )
 
 

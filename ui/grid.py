@@ -47,10 +47,14 @@ class Grid:
 
 
 def build_grid(
-    table: TableTemplate, rows_in_use: set[str], labels: Mapping[str, str], editable_rows: bool = True
+    table: TableTemplate,
+    rows_in_use: set[str],
+    labels: Mapping[str, str],
+    editable_rows: bool = True,
+    variant: str | None = None,
 ) -> Grid:
-    """Lay `table` out as printed (core.layout); `rows_in_use` are the classification rows the report has."""
-    printed = layout.printed_table(table, rows_in_use, labels)
+    """Lay `table` out as printed (core.layout) in `variant`; `rows_in_use` are the rows the report has."""
+    printed = layout.printed_table(table, rows_in_use, labels, variant)
     header: list[list[tuple[str, int, int]]] = [[] for _ in range(printed.columns.header_rows)]
     for cell in sorted(printed.columns.header, key=lambda h: (h.row, h.col)):
         header[cell.row].append((cell.text, cell.colspan, cell.rowspan))

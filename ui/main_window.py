@@ -227,7 +227,7 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
         if item.data(0, SELFEVAL_ROLE) is not None:
             self.show_selfeval(item.data(0, SELFEVAL_ROLE))
         else:
-            self.show_table(item.data(0, TABLE_ROLE) or "公开01")
+            self.show_table(item.data(0, TABLE_ROLE) or next(iter(self.session.templates.tables)))
 
     def _open_session(self, key: int | str):
         """A unit's report (its id), or a department's 汇总 (`汇总:<department id>:<year>`), ready for the views."""
@@ -278,7 +278,8 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
         year_item.takeChildren()
         self.table_items: dict[str, QTreeWidgetItem] = {}
         for table in self.session.templates.tables.values():
-            child = QTreeWidgetItem(year_item, [f"{table.printed} {table.title}"])
+            # In the layout's printed order; a table printed without 表号 is named by its title alone.
+            child = QTreeWidgetItem(year_item, [f"{table.number} {table.title}" if table.number else table.title])
             child.setData(0, REPORT_ROLE, report_id)
             child.setData(0, TABLE_ROLE, table.id)
             self.table_items[table.id] = child

@@ -53,6 +53,11 @@ class OpenReport(QObject):
         return self.app.checker
 
     @property
+    def variants(self) -> dict[str, str]:
+        """table id → the layout variant the report prints (absent: the default)."""
+        return getattr(self.app, "variants", {})
+
+    @property
     def explanations(self) -> dict[str, str]:
         return self.app.explanations
 

@@ -49,7 +49,13 @@ class TableModel(QAbstractTableModel):
 
     def _layout(self) -> Grid:
         rows = set(self.session.checker.present.get(self.table.id, set()))
-        grid = build_grid(self.table, rows, self.session.checker.labels, editable_rows=not self.session.locked)
+        grid = build_grid(
+            self.table,
+            rows,
+            self.session.checker.labels,
+            editable_rows=not self.session.locked,
+            variant=getattr(self.session, "variants", {}).get(self.table.id),  # a 汇总 has none
+        )
         if self.hide_empty and self.table.kind == "classification":
             grid.body = [r for r in grid.body if self._has_figures(r)]
         return grid

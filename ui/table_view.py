@@ -414,7 +414,7 @@ class TableView(QWidget):
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)
         title.setFont(font)
-        number = QLabel(table.printed)
+        number = QLabel(table.number or "")  # no 表号 where the region prints none
         number.setAlignment(Qt.AlignmentFlag.AlignRight)
         who = session.info.unit_kind  # printed as 部门： or 单位：
         unit_line = QHBoxLayout()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.catalogue import load_catalogue
-from core.templates import Panel, TableTemplate
+from core.templates import Line, Panel, TableTemplate
 
 #: Kinds of body cell.
 LABEL, LINE_NO, CODE, NAME, AMOUNT, BLANK = "label", "line", "code", "name", "amount", "blank"
@@ -42,10 +42,10 @@ EMPTY = BodyCell(BLANK)
 
 @dataclass
 class LinesPanel:
-    """One side of a lines table: label column, 行次 column, 栏次 → column (all 0-based)."""
+    """One side of a lines table: label column, 行次 column (None: not printed), 栏次 → column (0-based)."""
 
     label_col: int
-    line_col: int
+    line_col: int | None
     amounts: dict[int, int]
     panel: Panel
 
@@ -106,10 +106,13 @@ def place_header(header: Iterable[Iterable[Any]]) -> tuple[list[HeaderCell], int
 
 
 def table_columns(template: TableTemplate) -> Columns:
-    """Where the columns of a printed table are, from the last header row (栏次) of its template."""
+    """Where the columns of a printed table are: from its 栏次 row, or (none printed) in the order of `columns`."""
     placed, width = place_header(template.header)
     rows = len(template.header)
     layout = Columns(width=width, header=placed, header_rows=rows)
+    if not template.column_numbers:
+        _columns_in_order(template, layout)
+        return layout
     last = {h.col: h.text for h in placed if h.row == rows - 1}
     numbers = {int(t): c for c, t in last.items() if t.strip().isdigit()}
     if template.kind == "lines":
@@ -119,7 +122,8 @@ def table_columns(template: TableTemplate) -> Columns:
         for i, (start, panel) in enumerate(zip(starts, template.panels, strict=True)):
             end = starts[i + 1] if i + 1 < len(starts) else width
             amounts = {n: c for n, c in numbers.items() if start <= c < end}
-            layout.lines_panels.append(LinesPanel(start, start + 1, amounts, panel))
+            line_col = start + 1 if template.line_numbers else None
+            layout.lines_panels.append(LinesPanel(start, line_col, amounts, panel))
     elif template.kind == "single":
         layout.amounts = numbers
     elif template.panels:  # 公开06: code | name | amount per panel
@@ -133,13 +137,44 @@ def table_columns(template: TableTemplate) -> Columns:
     return layout
 
 
+def _columns_in_order(template: TableTemplate, layout: Columns) -> None:
+    """No 栏次 row: the columns follow each other as `columns:` lists them (its order is the printed order)."""
+    order = list(template.columns)
+    at = 0
+    if template.kind == "lines":
+        for panel in template.panels:
+            label_col = at
+            at += 1
+            line_col = None
+            if template.line_numbers:
+                line_col, at = at, at + 1
+            amounts = {}
+            for n in (n for n in order if n in panel.columns):
+                amounts[n], at = at, at + 1
+            layout.lines_panels.append(LinesPanel(label_col, line_col, amounts, panel))
+    elif template.kind == "single":
+        layout.amounts = {n: i for i, n in enumerate(order)}
+        at = len(order)
+    elif template.panels:
+        layout.economic_panels = [(3 * i, 3 * i + 1, 3 * i + 2) for i in range(len(template.panels))]
+        at = 3 * len(template.panels)
+    else:
+        layout.code_col, layout.name_col = 0, 1
+        layout.amounts = {n: 2 + i for i, n in enumerate(order)}
+        at = 2 + len(order)
+    if layout.header and at != layout.width:
+        raise ValueError(f"{template.printed}：表头共 {layout.width} 列，而各栏（columns）排下来是 {at} 列")
+    layout.width = at
+
+
 def column_widths(template: TableTemplate, layout: Columns) -> list[float]:
     """Column widths of a printed table, in characters of 宋体 10 pt."""
     widths: dict[int, float] = {}
     if template.kind == "lines":
         for side in layout.lines_panels:
             widths[side.label_col] = 34
-            widths[side.line_col] = 6
+            if side.line_col is not None:
+                widths[side.line_col] = 6
             for col in side.amounts.values():
                 widths[col] = 15
     elif template.kind == "single":
@@ -158,14 +193,15 @@ def column_widths(template: TableTemplate, layout: Columns) -> list[float]:
 # -- rows: names and totals -----------------------------------------------------------------------
 
 
-def row_name(table: TableTemplate, row: str, labels: Mapping[str, str]) -> str:
-    """The name a row is shown with: as typed, else as printed or catalogued, else the row itself (its code)."""
+def row_name(table: TableTemplate, row: str, labels: Mapping[str, str], variant: str | None = None) -> str:
+    """The name a row is shown with: as typed, else as printed (in `variant`) or catalogued, else the row itself."""
     typed = labels.get(f"{table.id}:{row}")
     if isinstance(typed, str) and typed.strip():
         return typed.strip()
     if table.kind == "lines":
         line = table.lines.get(row)
-        return (line.label or "") if line is not None else row
+        chosen = table.variant(variant)
+        return (line.label_in(chosen.name if chosen else None) or "") if line is not None else row
     if table.catalogue and row not in table.special_rows:
         name = load_catalogue(table.catalogue).get(row)
         if name:
@@ -182,10 +218,14 @@ def is_total(table: TableTemplate, row: str) -> bool:
 
 
 def classification_rows(table: TableTemplate, rows_in_use: Iterable[str]) -> list[str]:
-    """The rows of a classification table in printed order: totals, then codes, then anything else present."""
+    """The rows of a classification table in printed order: totals, codes, anything else present (合计 last
+    where the template says `total_position: last`)."""
     present = set(rows_in_use)
-    rows = list(table.special_rows) + sorted(r for r in present if table.level(r) is not None)
-    return rows + sorted(r for r in present if r not in rows)
+    last = table.total_position == "last" and table.total_row
+    totals = [r for r in table.special_rows if not (last and r == table.total_row)]
+    rows = totals + sorted(r for r in present if table.level(r) is not None)
+    rows += sorted(r for r in present if r not in rows and not (last and r == table.total_row))
+    return rows + [table.total_row] if last else rows
 
 
 def economic_panel_rows(table: TableTemplate, rows_in_use: Iterable[str]) -> list[list[str]]:
@@ -203,11 +243,14 @@ def economic_panel_rows(table: TableTemplate, rows_in_use: Iterable[str]) -> lis
 # -- the body -------------------------------------------------------------------------------------
 
 
-def printed_table(template: TableTemplate, rows_in_use: Iterable[str], labels: Mapping[str, str]) -> PrintedTable:
-    """Lay `template` out as printed; `rows_in_use` are the classification rows the report has."""
+def printed_table(
+    template: TableTemplate, rows_in_use: Iterable[str], labels: Mapping[str, str], variant: str | None = None
+) -> PrintedTable:
+    """Lay `template` out as printed in `variant` (None: its default); `rows_in_use` are the rows the report
+    has figures or names for (a line the variant omits is shown all the same when it holds a figure)."""
     layout = table_columns(template)
     if template.kind == "lines":
-        body = _lines_body(template, layout, labels)
+        body = _lines_body(template, layout, labels, variant, set(rows_in_use))
     elif template.kind == "single":
         body = _single_body(template, layout)
     elif template.panels:
@@ -221,21 +264,59 @@ def _blank_row(width: int) -> list[BodyCell]:
     return [EMPTY] * width
 
 
-def _lines_body(template: TableTemplate, layout: Columns, labels: Mapping[str, str]) -> list[list[BodyCell]]:
-    height = max(len(p.panel.lines) for p in layout.lines_panels)
-    body = [_blank_row(layout.width) for _ in range(height)]
-    for side in layout.lines_panels:
-        for i, line in enumerate(side.panel.lines):
+def _lines_body(
+    template: TableTemplate, layout: Columns, labels: Mapping[str, str], variant: str | None, in_use: set[str]
+) -> list[list[BodyCell]]:
+    omitted = template.omitted(variant)
+    sides = [
+        [ln for ln in side.panel.lines if ln.number not in omitted or str(ln.number) in in_use]
+        for side in layout.lines_panels
+    ]
+    columns = aligned_panels(sides)
+    body = [_blank_row(layout.width) for _ in range(len(columns[0]) if columns else 0)]
+    for side, lines in zip(layout.lines_panels, columns, strict=True):
+        for i, line in enumerate(lines):
+            if line is None:
+                continue
             row = str(line.number)
             key = f"{template.id}:{row}"
             bold = line.total
-            name = row_name(template, row, labels)
+            name = row_name(template, row, labels, variant)
             body[i][side.label_col] = BodyCell(LABEL, name, row_key=key if line.label else None, bold=bold)
-            body[i][side.line_col] = BodyCell(LINE_NO, row)
+            if side.line_col is not None:
+                body[i][side.line_col] = BodyCell(LINE_NO, row)
             for col, at in side.amounts.items():
                 if col in line.columns:
                     body[i][at] = BodyCell(AMOUNT, address=f"{key}:{col}", bold=bold)
     return body
+
+
+def aligned_panels(sides: list[list[Line]]) -> list[list[Line | None]]:
+    """Side-by-side panels as printed, totals beside totals: each panel is cut after its `total: true` lines,
+    and each piece is made as long as the longest of its rank by blank lines before its total."""
+    pieces = [_pieces(lines) for lines in sides]
+    ranks = max((len(p) for p in pieces), default=0)
+    out: list[list[Line | None]] = [[] for _ in sides]
+    for k in range(ranks):
+        height = max((len(p[k]) for p in pieces if k < len(p)), default=0)
+        for side, p in zip(out, pieces, strict=True):
+            piece: list[Line | None] = list(p[k]) if k < len(p) else []
+            pad = [None] * (height - len(piece))
+            if piece and piece[-1] is not None and piece[-1].total:
+                piece[-1:-1] = pad
+            else:
+                piece += pad
+            side.extend(piece)
+    return out
+
+
+def _pieces(lines: list[Line]) -> list[list[Line]]:
+    pieces: list[list[Line]] = [[]]
+    for line in lines:
+        pieces[-1].append(line)
+        if line.total:
+            pieces.append([])
+    return [p for p in pieces if p] or [[]]
 
 
 def _single_body(template: TableTemplate, layout: Columns) -> list[list[BodyCell]]:

@@ -17,7 +17,7 @@ from core.narrative.compare import (
 )
 from core.narrative.document import Section, sections
 from core.narrative.extra import extra_amount
-from core.narrative.figures import Figure, Figures, previous_figures
+from core.narrative.figures import Figure, Figures, MissingTable, previous_figures
 from core.narrative.statements import Sentence, Token, sentences
 from core.narrative.vocabulary import DEFAULT_DENOMINATOR, DENOMINATORS, Subject, find_subject
 from core.report import Report
@@ -106,18 +106,26 @@ class _Walker:
                 f"中有模板遗留文字“{match.group(0)}”，应改为实际情况",
                 anchor=str(match.start()),
             )
-        self._absent_tables(text)
+        # A statement about a table the region's layout lacks is not checked (it counts as skipped).
+        self._guarded(self._absent_tables, text)
         items = list(_ITEM_PATH.finditer(text)) if self.topic.startswith("一般公共预算") else []
         preamble = text[: items[0].start()] if items else text
         for sentence in sentences(preamble):
-            self._sentence(sentence)
+            self._guarded(self._sentence, sentence)
         for i, match in enumerate(items):
             end = items[i + 1].start() if i + 1 < len(items) else len(text)
-            self._item(match, text[match.end() : end], match.end())
+            self._guarded(self._item, match, text[match.end() : end], match.end())
         if self.topic == "基本支出":
-            self._lists(text)
+            self._guarded(self._lists, text)
         every = sum(len(s.tokens) for s in sentences(text))
         self.skipped += max(0, every - len(self.used) - self._counts(text))
+
+    @staticmethod
+    def _guarded(check, *args) -> None:
+        try:
+            check(*args)
+        except MissingTable:
+            pass
 
     def _counts(self, text: str) -> int:
         return 0
@@ -455,7 +463,7 @@ class _Walker:
                 continue
             self.checked += 1
             if self.figures.has(table_id):
-                table = self.figures.templates.tables[table_id]
+                table = self.figures.table(table_id)
                 self.sink.add(
                     "情况说明.无数据",
                     "error",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from core.money import format_amount
 from core.narrative.compare import ratio
 from core.narrative.extra import extra_amount, extra_count, extra_text
-from core.narrative.figures import Figure, Figures, previous_figures
+from core.narrative.figures import Figure, Figures, MissingTable, previous_figures
 from core.narrative.statements import round_half_up
 from core.report import Report
 from core.templates import TemplateSet
@@ -120,16 +120,50 @@ class _Writer:
 
     # -- the sections ----------------------------------------------------------------------------
     def build(self) -> NarrativeDraft:
+        steps = (
+            self._overall,
+            self._income,
+            self._expense,
+            self._fiscal,
+            self._general,
+            self._basic,
+            lambda: self._empty(
+                "政府性基金预算财政拨款收入支出决算情况说明", "公开07", "本部门当年无政府性基金预算财政拨款收入支出。"
+            ),
+            lambda: self._empty(
+                "国有资本经营预算财政拨款支出决算情况说明", "公开08", "本部门当年无国有资本经营预算财政拨款支出。"
+            ),
+            self._sangong,
+        )
+        for step in steps:
+            before = len(self.draft.sections)
+            try:
+                step()
+            except MissingTable as exc:  # a region's layout without that table: its section says so
+                del self.draft.sections[before + 1 :]
+                if len(self.draft.sections) > before:
+                    self.draft.sections[before].paragraphs[:] = [[Run(f"（{exc}，本节未起草。）")]]
+        other_sections(self)
+        return self.draft
+
+    def _overall(self) -> None:
         f, y, last = self.f, self.year, self.year - 1
         total = f.grand_total()
         s = self.section("收入支出决算总体情况说明")
+        if total is None:
+            raise MissingTable("收入支出决算总表没有“总计”行")
         s.paragraphs.append(
             [Run(f"{y}年度收、支总计{self.amount(total.value)}。与{last}年度相比，收、支总计各")]
             + self.change(total, lambda p: p.grand_total())
             + [Run("，主要原因是"), self.reason("一"), Run("。")]
         )
-        income = f.income_total()
+
+    def _income(self) -> None:
+        f, y, last = self.f, self.year, self.year - 1
         s = self.section("收入决算情况说明")
+        income = f.income_total()
+        if income is None:
+            raise MissingTable("收入支出决算总表没有“本年收入合计”行")
         runs = [Run(f"{y}年度收入合计{self.amount(income.value)}，与{last}年度相比，收入合计")]
         runs += self.change(income, lambda p: p.income_total()) + [Run("，主要原因是"), self.reason("二"), Run("。")]
         parts = [("财政拨款收入", f.fiscal_income())] + [
@@ -144,17 +178,6 @@ class _Writer:
         if held:
             runs.append(Run("其中：" + "；".join(held) + "。"))
         s.paragraphs.append(runs)
-        self._expense()
-        self._fiscal()
-        self._general()
-        self._basic()
-        self._empty(
-            "政府性基金预算财政拨款收入支出决算情况说明", "公开07", "本部门当年无政府性基金预算财政拨款收入支出。"
-        )
-        self._empty("国有资本经营预算财政拨款支出决算情况说明", "公开08", "本部门当年无国有资本经营预算财政拨款支出。")
-        self._sangong()
-        other_sections(self)
-        return self.draft
 
     def _expense(self) -> None:
         f, y = self.f, self.year
@@ -465,7 +488,7 @@ def other_sections(w: _Writer) -> None:
     s = w.section("预算绩效管理工作开展情况", level=2)
     count = extra_count(w.extra, "绩效", "项目个数")
     funds = extra_amount(w.extra, "绩效", "项目资金", unit=w.unit)
-    projects = w.f.row("公开05", "合计", 3).value
+    projects = w.f.row("公开05", "合计", 3).value if w.f.templates.has("公开05") else 0
     runs = [
         Run(f"根据预算绩效管理要求，我部门组织对{y}年度一般公共预算项目支出全面开展绩效自评，共涉及项目"),
         Run(str(count)) if count is not None else w.blank("项目个数"),

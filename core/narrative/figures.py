@@ -52,6 +52,10 @@ def previous_figures(previous: Report | None, current: TemplateSet) -> Figures |
     return Figures(previous, templates)
 
 
+class MissingTable(LookupError):
+    """A statement or section about a table the report's layout does not have (a region may print fewer)."""
+
+
 class Figures:
     """Named figures of one report: totals of 公开01/04, rows of 公开03/05/06/07/08, columns of 公开09."""
 
@@ -60,6 +64,13 @@ class Figures:
         self.templates = templates
         self._function = load_catalogue("function")
         self._economic = load_catalogue("economic")
+
+    def table(self, table_id: str) -> TableTemplate:
+        """The table of the report's layout; MissingTable where the region prints no such table."""
+        table = self.templates.tables.get(table_id)
+        if table is None:
+            raise MissingTable(f"{self.templates.year}年度表式中没有{table_id}")
+        return table
 
     # -- plain cells ---------------------------------------------------------------------------
     def cell(self, address: str, name: str) -> Figure:
@@ -74,8 +85,8 @@ class Figures:
 
     # -- lines tables (公开01, 公开04), found by label ---------------------------------------------
     def line(self, table_id: str, label: str, panel: int = 0, exact: bool = True) -> Figure | None:
-        table = self.templates.tables.get(table_id)
-        if table is None or len(table.panels) <= panel:
+        table = self.table(table_id)
+        if len(table.panels) <= panel:
             return None
         block = table.panels[panel]
         for ln in block.lines:
@@ -97,7 +108,7 @@ class Figures:
 
     def fiscal_income(self) -> Figure | None:
         """财政拨款收入 of 公开01: the three 财政拨款 income lines."""
-        table = self.templates.tables["公开01"]
+        table = self.table("公开01")
         parts = []
         for ln in table.panels[0].lines:
             if ln.label and "合计" in ln.label:
@@ -116,7 +127,7 @@ class Figures:
 
     def codes(self, table_id: str, level: int | None = None) -> list[str]:
         """Codes that hold an amount in `table_id`, in code order."""
-        table = self.templates.tables[table_id]
+        table = self.table(table_id)
         found = set()
         for address, value in self.report.cells.items():
             t, row, _ = address.split(":")
@@ -125,13 +136,13 @@ class Figures:
         return sorted(found)
 
     def row(self, table_id: str, code: str, col: int) -> Figure:
-        table = self.templates.tables[table_id]
+        table = self.table(table_id)
         name = code if not code.isdigit() else f"{code} {self.row_name(table_id, code)}"
         return self.cell(f"{table_id}:{code}:{col}", f"{table.printed}“{name}”{_column(table, col)}")
 
     def find_item(self, names: tuple[str, ...]) -> str | None:
         """The 公开05 code of a 类/款/项 path quoted by name (X（类）Y（款）Z（项）), or None if unknown."""
-        table = self.templates.tables["公开05"]
+        table = self.table("公开05")
         wanted = [_norm(n) for n in names]
         candidates = set(self.codes("公开05")) | {c for c in self._function if len(c) == table.levels[len(names) - 1]}
         matches = []
@@ -164,7 +175,7 @@ class Figures:
 
     def basic_panels(self) -> dict[str, tuple[str, ...]]:
         """人员经费 / 公用经费 → the 公开06 codes printed in that part (公用经费 may be two blocks)."""
-        table = self.templates.tables["公开06"]
+        table = self.table("公开06")
         panels: dict[str, tuple[str, ...]] = {}
         for block in table.panels:
             panels[block.title] = panels.get(block.title, ()) + block.rows
@@ -179,7 +190,7 @@ class Figures:
     def sangong(self, item: str, budget: bool) -> Figure:
         budget_col, actual_col = SANGONG[item]
         col = budget_col if budget else actual_col
-        table = self.templates.tables["公开09"]
+        table = self.table("公开09")
         return self.cell(f"公开09:1:{col}", f"{table.printed}第{col}栏“{table.columns.get(col, '')}”")
 
 

@@ -38,12 +38,14 @@ HEADER_TOP = 4
 
 def write_table_sheet(ws: Worksheet, template: TableTemplate, ctx: ExportContext) -> None:
     """One table as printed: title, 表号, 部门/单位 line, header with its merges, body, notes."""
-    printed = printed_table(template, ctx.rows_in_use(template.id), ctx.report.labels)
+    variant = ctx.report.variants.get(template.id)
+    printed = printed_table(template, ctx.rows_in_use(template.id), ctx.report.labels, variant)
     layout = printed.columns
     width = layout.width
     merged(ws, 1, 1, 1, width, f"{ctx.report.year}年度{template.title}", TITLE_FONT, CENTER)
     ws.row_dimensions[1].height = 30
-    merged(ws, 2, 1, 2, width, template.printed, FONT, RIGHT)
+    if template.number:  # no 表号 where the region prints none
+        merged(ws, 2, 1, 2, width, template.number, FONT, RIGHT)
     split = max(1, width - max(2, width // 3))
     merged(ws, 3, 1, 3, split, f"{ctx.report.unit_kind or '部门'}：{ctx.report.unit_name}", FONT, LEFT)
     merged(ws, 3, split + 1, 3, width, f"单位：{ctx.unit}", FONT, RIGHT)

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from core.atomic import write_atomically
 from core.findings import Finding
 from core.layout.sheets import SUMMARY_SHEET, selfeval_sheet_name, selfeval_table_id
+from core.money import amount_text
 from core.report import Report
 from core.templates import TemplateSet
 from core.xlsx_export.context import ExportContext
@@ -64,6 +65,24 @@ def build_workbook(ctx: ExportContext) -> Workbook:
         ctx.sheet_of_table.setdefault(table_id, title)
         for address, coordinate in where.items():
             ctx.locations.setdefault(address, (title, coordinate))
+    check_every_amount_written(workbook, ctx)
     mark_findings(workbook, ctx)
     write_summary_sheet(summary, ctx)
     return workbook
+
+
+class ExportError(ValueError):
+    """A workbook that would not hold every figure of the report; the message says which, in Chinese."""
+
+
+def check_every_amount_written(workbook: Workbook, ctx: ExportContext) -> None:
+    """Every amount of the report's tables must be in a cell of its sheet: a layout that loses one is refused."""
+    lost = []
+    for address, value in ctx.report.cells.items():
+        where = ctx.locations.get(address)
+        if where is None or workbook[where[0]][where[1]].value is None:
+            lost.append((address, value))
+    if lost:
+        shown = "、".join(f"{a}（{amount_text(v, ctx.unit)}）" for a, v in lost[:5])
+        more = f"等 {len(lost)} 个金额" if len(lost) > 5 else ""
+        raise ExportError(f"导出的工作簿没有写入{shown}{more}：表式的表头与各栏不符，未导出，请检查表式文件")

@@ -16,6 +16,10 @@ class ClassificationReader(TableReader):
         sheet, t = self.sheet, self.t
         amounts = self._amount_columns(header_row)
         missing = [n for n in t.columns if n not in amounts]
+        if missing and not t.column_numbers:
+            names = "、".join(f"“{t.columns[n]}”" for n in missing)
+            self.out.problems.append(f"{sheet.where(header_row, 1)}：{t.printed}表头中找不到{names}栏")
+            return
         if missing:
             self.out.problems.append(
                 f"{sheet.where(header_row, sheet.row_cols[header_row][0])}：{t.printed}栏次行缺少第{'、'.join(map(str, missing))}栏"

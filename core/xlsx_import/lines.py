@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.layout.tables import table_columns
+from core.templates import TableTemplate
 from core.xlsx_import.table_reader import TableReader
 from core.xlsx_import.text import cell_text, int_like, is_blank, norm
 
@@ -13,6 +15,9 @@ class LinesReader(TableReader):
         return self._find_lanci_row()
 
     def read_body(self, header_row: int) -> None:
+        if not self.t.column_numbers or not self.t.line_numbers:
+            self._read_by_labels(header_row)
+            return
         sheet, t = self.sheet, self.t
         starts = sorted(c for c, v in sheet.texts(header_row) if norm(v) == "栏次")
         numbers = {}
@@ -99,3 +104,71 @@ class LinesReader(TableReader):
             more = f"等 {len(missing_lines)} 行" if len(missing_lines) > 4 else ""
             self.out.problems.append(f"{self.c.where}：{t.printed}缺少{names}{more}，表格不完整")
         self.out.last_col = max((c for _, _, a in panels for c in a.values()), default=0)
+
+    def _read_by_labels(self, header_row: int) -> None:
+        """No 栏次 (or no 行次) printed: columns by the header texts, lines by their labels (as printed, an
+        alias, or a variant's label; spaces, line breaks and full/half-width punctuation do not count)."""
+        sheet, t = self.sheet, self.t
+        layout = table_columns(t)
+        if t.column_numbers:
+            self._header_by_texts()
+        panels = []
+        for side in layout.lines_panels:
+            label_col = self._sheet_col(side.label_col)
+            amounts = {n: self._sheet_col(c) for n, c in side.amounts.items()}
+            missing = [n for n, c in amounts.items() if c is None]
+            if label_col is None or missing:
+                names = "、".join(f"“{t.columns[n]}”" for n in missing) or "“项目”"
+                self.out.problems.append(
+                    f"{sheet.where(header_row, 1)}：{t.printed}表头中找不到{side.panel.title}的{names}栏"
+                )
+                return
+            known: dict[str, list] = {}
+            for line in side.panel.lines:
+                for text in line.printings:
+                    known.setdefault(norm(text), []).append(line)
+            panels.append((label_col, amounts, known))
+        found: dict[int, str] = {}
+        by_variant: set[str] = set()
+        for row in self._body_rows(header_row):
+            used = False
+            for label_col, amounts, known in panels:
+                raw = sheet.get(row, label_col)
+                filled = [c for c in amounts.values() if not is_blank(sheet.get(row, c))]
+                lines = [ln for ln in known.get(norm(raw), []) if ln.number not in found] if raw is not None else []
+                if not lines:
+                    if filled:
+                        what = f"“{cell_text(raw).strip()}”不是本表的项目" if raw is not None else "同一行没有项目名称"
+                        self.out.problems.append(f"{sheet.where(row, filled[0])}：{t.printed}此处有金额，但{what}")
+                    continue
+                line = lines[0]
+                found[line.number] = sheet.where(row, label_col)
+                by_variant.update(name for name, text in line.variant_labels if norm(text) == norm(raw))
+                used = True
+                self._note_hidden(row)
+                for col in line.columns:
+                    value = self._amount(row, amounts[col], f"{t.printed}“{line.label}”{t.columns.get(col, '')}")
+                    if value is not None:
+                        self.out.cells[f"{t.id}:{line.number}:{col}"] = value
+            if used:
+                self.out.rows += 1
+        self.out.variant = _variant(t, set(found), by_variant)
+        omitted = t.omitted(self.out.variant)
+        missing_lines = [
+            n for n, line in t.lines.items() if line.columns and int(n) not in found and int(n) not in omitted
+        ]
+        if missing_lines:
+            names = "、".join(f"“{t.lines[n].label}”" for n in missing_lines[:4])
+            more = f"等 {len(missing_lines)} 行" if len(missing_lines) > 4 else ""
+            self.out.problems.append(f"{self.c.where}：{t.printed}缺少{names}{more}，表格不完整")
+        self.out.last_col = max((c for _, a, _ in panels for c in a.values()), default=0)
+
+
+def _variant(t: TableTemplate, found: set[int], named: set[str]) -> str | None:
+    """The variant the lines found print: one that omits none of them, the one their labels name if any;
+    None for the default."""
+    if not t.variants:
+        return None
+    fits = [v for v in t.variants if not (v.omit & found)] or list(t.variants[-1:])
+    chosen = next((v for v in fits if v.name in named), fits[0])
+    return None if chosen is t.variants[0] else chosen.name

@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 
 from core.layout.sheets import SELFEVAL_TITLE_SUFFIX, SUMMARY_SHEET
-from core.templates import DEFAULT_REGION, TemplateError, available_years, load_template_set
+from core.templates import DEFAULT_REGION, TemplateError, TemplateSet, available_years, load_template_set
 from core.xlsx_import.sheet import SheetCells
 from core.xlsx_import.text import TABLE_NUMBER, TRAILING_NUMBER, YEAR_AT_END, norm
 
@@ -53,6 +53,12 @@ def table_titles(region: str = DEFAULT_REGION) -> tuple[tuple[str, str], ...]:
             continue  # a broken year's file is reported when that year is read
         for table in templates.tables.values():
             seen.setdefault(norm(table.title), table.id)
+    return tuple(sorted(seen.items(), key=lambda item: -len(item[0])))
+
+
+def titles_of(templates: TemplateSet) -> tuple[tuple[str, str], ...]:
+    """(normalised title, table id) of one given layout, longest first."""
+    seen = {norm(t.title): t.id for t in templates.tables.values()}
     return tuple(sorted(seen.items(), key=lambda item: -len(item[0])))
 
 

@@ -10,6 +10,8 @@ class SingleReader(TableReader):
     """公开09: one row of figures under the 栏次 row."""
 
     def find_header(self) -> int | None:
+        if not self.t.column_numbers:
+            return self._header_by_texts()
         wanted = sorted(self.t.columns)
         for row in self._header_rows():
             numbers = [n for n in (int_like(v) for _, v in self.sheet.texts(row)) if n is not None]
@@ -20,6 +22,11 @@ class SingleReader(TableReader):
     def read_body(self, header_row: int) -> None:
         sheet, t = self.sheet, self.t
         amounts = self._amount_columns(header_row)
+        missing = [n for n in t.columns if n not in amounts]
+        if missing:
+            names = "、".join(f"“{t.columns[n]}”" for n in missing)
+            self.out.problems.append(f"{sheet.where(header_row, 1)}：{t.printed}表头中找不到{names}栏")
+            return
         data_row = None
         for row in self._body_rows(header_row):
             if all(is_blank(sheet.get(row, c)) for c in amounts.values()):

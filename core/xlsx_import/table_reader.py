@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from core.layout.tables import HeaderCell, table_columns
 from core.money import AmountError, in_range, out_of_range, parse_amount, shorten, unit_fen
 from core.templates import TableTemplate
 from core.xlsx_import.locate import Candidate
@@ -38,6 +39,7 @@ class TableRead:
     last_row: int = 0
     last_col: int = 0
     hidden: list[int] = field(default_factory=list)
+    variant: str | None = None  # the layout variant recognised by the labels (None: the default)
 
 
 class TableReader(ABC):
@@ -101,8 +103,49 @@ class TableReader(ABC):
     def _header_rows(self) -> list[int]:
         return self.sheet.rows_between(self.c.start, min(self.c.end, self.c.start + HEADER_SEARCH_ROWS))
 
+    def _header_by_texts(self) -> int | None:
+        """No 栏次 row printed: the last header row, found by the template's header texts; the sheet column
+        under each header path (the texts above it, top to bottom) goes into self.by_header."""
+        layout = table_columns(self.t)
+        wanted_top = [norm(h.text) for h in layout.header if h.row == 0 and norm(h.text)]
+        paths = _paths(layout.header, layout.width)
+        for row in self._header_rows():
+            texts = {norm(v) for _, v in self.sheet.texts(row)}
+            if not wanted_top or not set(wanted_top) <= texts:
+                continue
+            header_rows = self.sheet.rows_between(row, row + layout.header_rows - 1)
+            last = row + layout.header_rows - 1
+            sheet_paths: dict[tuple[str, ...], list[int]] = {}
+            for col in range(1, self.sheet.max_col + 1):
+                path, tops = [], set()
+                for r in range(row, last + 1):
+                    top = self.sheet.covered.get((r, col), (r, col))
+                    text = norm(self.sheet.get(*top)) if top not in tops else ""
+                    tops.add(top)
+                    if text:
+                        path.append(text)
+                if path:
+                    sheet_paths.setdefault(tuple(path), []).append(col)
+            self.by_header = {}
+            for layout_col, path in paths.items():
+                cols = sheet_paths.get(path, [])
+                used = sorted(set(cols) - set(self.by_header.values()))
+                if used:
+                    self.by_header[layout_col] = used[0]
+            if header_rows:
+                return last
+        return None
+
+    def _sheet_col(self, layout_col: int) -> int | None:
+        return getattr(self, "by_header", {}).get(layout_col)
+
     def _amount_columns(self, header_row: int) -> dict[int, int]:
-        """栏次 number → sheet column, from the 栏次 row (the first column that prints each number)."""
+        """栏次 number → sheet column, from the 栏次 row (the first column that prints each number), or from the
+        header texts where no 栏次 row is printed."""
+        if not self.t.column_numbers:
+            layout = table_columns(self.t)
+            found = {n: self._sheet_col(c) for n, c in layout.amounts.items()}
+            return {n: c for n, c in found.items() if c is not None}
         amounts: dict[int, int] = {}
         for col, value in self.sheet.texts(header_row):
             n = int_like(value)
@@ -111,6 +154,8 @@ class TableReader(ABC):
         return amounts
 
     def _find_lanci_row(self) -> int | None:
+        if not self.t.column_numbers:
+            return self._header_by_texts()
         wanted = sorted(self.t.columns)
         for row in self._header_rows():
             texts = [norm(v) for _, v in self.sheet.texts(row)]
@@ -202,3 +247,14 @@ class TableReader(ABC):
     def _note_hidden(self, row: int) -> None:
         if row in self.sheet.hidden_rows and row not in self.out.hidden:
             self.out.hidden.append(row)
+
+
+def _paths(header: list[HeaderCell], width: int) -> dict[int, tuple[str, ...]]:
+    """Each column's header texts, top to bottom (a cell spanning columns heads each of them)."""
+    paths: dict[int, list[str]] = {c: [] for c in range(width)}
+    for h in sorted(header, key=lambda h: (h.row, h.col)):
+        text = norm(h.text)
+        for c in range(h.col, min(h.col + h.colspan, width)):
+            if text:
+                paths[c].append(text)
+    return {c: tuple(p) for c, p in paths.items() if p}

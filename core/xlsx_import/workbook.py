@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -10,7 +10,6 @@ from openpyxl.utils import get_column_letter
 from core.report import AddressError, Report, parse_address, parse_row_key
 from core.templates import (
     DEFAULT_REGION,
-    TABLE_IDS,
     TableTemplate,
     TemplateError,
     TemplateSet,
@@ -21,7 +20,14 @@ from core.templates import (
 from core.xlsx_import.classification import ClassificationReader
 from core.xlsx_import.economic import EconomicReader
 from core.xlsx_import.lines import LinesReader
-from core.xlsx_import.locate import Candidate, find_candidates, is_selfeval_sheet, is_summary_sheet, table_titles
+from core.xlsx_import.locate import (
+    Candidate,
+    find_candidates,
+    is_selfeval_sheet,
+    is_summary_sheet,
+    table_titles,
+    titles_of,
+)
 from core.xlsx_import.opening import read_sheets
 from core.xlsx_import.result import ImportResult, SelfEvalSource, TableSource, WorkbookError, fail
 from core.xlsx_import.selfeval import SelfEvalReader
@@ -44,17 +50,20 @@ def read_table(candidate: Candidate, template: TableTemplate) -> TableRead:
     return reader.read()
 
 
-def read_workbook(path: str | Path, region: str = DEFAULT_REGION) -> tuple[Report, TemplateSet, ImportResult]:
-    """Read a report from a workbook in `region`'s printed layout (a workbook does not say whose it is);
-    any problem raises WorkbookError."""
+def read_workbook(
+    path: str | Path, region: str = DEFAULT_REGION, templates: TemplateSet | None = None
+) -> tuple[Report, TemplateSet, ImportResult]:
+    """Read a report from a workbook in `region`'s printed layout (a workbook does not say whose it is), or
+    in `templates` when given; each table is found by its 表号 where it prints one, else by its title.
+    Any problem raises WorkbookError."""
     path = Path(path)
     if not available_years(region):
         raise WorkbookError(f"“{path.name}”：没有“{region}”的表式（现有：{layouts_text()}）")
     sheets = read_sheets(path)
     result = ImportResult(path=str(path))
     problems: list[str] = []
-    titles = table_titles(region)
-    candidates: dict[str, list[Candidate]] = {t: [] for t in TABLE_IDS}
+    titles = table_titles(region) if templates is None else titles_of(templates)
+    candidates: dict[str, list[Candidate]] = defaultdict(list)
     selfeval_grids: list[SheetCells] = []
     for sheet in sheets:
         if not sheet.values:
@@ -74,18 +83,21 @@ def read_workbook(path: str | Path, region: str = DEFAULT_REGION) -> tuple[Repor
     if problems:
         fail(path, problems)
     year = _year(candidates, sheets, path)
-    try:
-        templates = load_template_set(year, region)
-    except TemplateError as exc:
-        raise WorkbookError(f"“{path.name}”：{exc}") from None
+    if templates is None:
+        try:
+            templates = load_template_set(year, region)
+        except TemplateError as exc:
+            raise WorkbookError(f"“{path.name}”：{exc}") from None
+    elif templates.year != year:
+        raise WorkbookError(f"“{path.name}”是{year}年度的报表，而所用表式是{templates.year}年度的")
+    for table_id, found in candidates.items():
+        if table_id not in templates.tables:
+            result.skipped.extend(f"{c.where}：所用表式中没有这张表（{table_id}），未读取" for c in found)
     reads: dict[str, TableRead] = {}
-    for table_id in TABLE_IDS:
-        template = templates.table(table_id)
-        found = candidates[table_id]
+    for table_id, template in templates.tables.items():
+        found = candidates.get(table_id, [])
         if not found:
-            problems.append(
-                f"找不到{template.printed}（{template.title}）：没有标题为“{year}年度{template.title}”或表号为“{template.printed}”的表"
-            )
+            problems.append(_not_found(template, year))
             continue
         attempts = [read_table(c, template) for c in found]
         real = [a for a in attempts if a.header_found]
@@ -145,6 +157,8 @@ def read_workbook(path: str | Path, region: str = DEFAULT_REGION) -> tuple[Repor
     for table_id, read in reads.items():
         report.cells.update(read.cells)
         report.labels.update(read.labels)
+        if read.variant:
+            report.variants[table_id] = read.variant
         result.notes.extend(read.notes)
         result.skipped.extend(read.skipped)
         sheet = read.candidate.sheet
@@ -166,6 +180,15 @@ def read_workbook(path: str | Path, region: str = DEFAULT_REGION) -> tuple[Repor
     _validate(report, templates, path)
     result.year, result.unit_name, result.amount_unit = year, unit_name, amount_unit
     return report, templates, result
+
+
+def _not_found(template: TableTemplate, year: int) -> str:
+    if template.number:
+        return (
+            f"找不到{template.printed}（{template.title}）：没有标题为“{year}年度{template.title}”"
+            f"或表号为“{template.printed}”的表"
+        )
+    return f"找不到“{template.title}”：没有标题为“{year}年度{template.title}”或“{template.title}”的表"
 
 
 def _year(candidates: dict[str, list[Candidate]], sheets: list[SheetCells], path: Path) -> int:
