@@ -561,7 +561,8 @@ def _header_view(model: TableModel) -> QTableView:
             if c >= grid.columns:
                 break
             if model.table.kind == "classification" and text.endswith("科目编码"):
-                text += "\n类　款　项"  # as printed under the code heading (one code column here, 3/5/7 digits)
+                # As printed under the code heading, one word per level (类 款 项; 类 款 for 经济分类).
+                text += "\n" + "　".join("类款项"[: len(model.table.levels)])
             item = QStandardItem(text)
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             item.setEditable(False)
