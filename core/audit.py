@@ -71,7 +71,7 @@ class Checker:
         for key in list(self.values) + list(self.labels):
             table, row = key.split(":")[:2]
             self.present.setdefault(table, set()).add(row)
-        self.describer = Describer(templates, self.row_name)
+        self.describer = Describer(templates, self.row_name, report.variants)
         self._rules: list[RuleSpec] = checker_rules(templates)
         self._row_rules: dict[str, list[RuleSpec]] = {}
         for rule in self._rules:

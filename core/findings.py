@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -55,13 +55,15 @@ RowNamer = Callable[[str, str], "str | None"]
 class Describer:
     """Turns addresses into the words a finance officer reads on the printed table."""
 
-    def __init__(self, templates: TemplateSet, row_name: RowNamer):
+    def __init__(self, templates: TemplateSet, row_name: RowNamer, variants: Mapping[str, str] | None = None):
         self.templates = templates
         self.row_name = row_name
+        self.variants = variants or {}  # table id → the printing the report uses (its lines' labels differ)
 
     def row(self, table: TableTemplate, row: str) -> str:
         if table.kind == "lines":
-            label = table.lines[row].label if row in table.lines else None
+            chosen = table.variant(self.variants.get(table.id))
+            label = table.lines[row].label_in(chosen.name if chosen else None) if row in table.lines else None
             if not table.line_numbers:  # no 行次 printed: the line is its label
                 return f"“{label}”" if label else f"第{row}行"
             return f"第{row}行“{label}”" if label else f"第{row}行"

@@ -264,3 +264,14 @@ def test_the_database_keeps_the_variant_a_report_prints(tmp_path):
         assert repository.load_report(db, report_id).variants == {}
     finally:
         db.close()
+
+
+def test_a_message_names_a_line_as_the_report_s_printing_labels_it():
+    templates = shanghai_templates()
+    report = shanghai_report()
+    report.cells["公开01:57:2"] += parse_amount("1.00", "万元")
+    [message] = [f.message for f in Checker(templates, report).findings() if f.rule == "公开01.本年支出合计"]
+    assert "至“二十四、抗疫特别国债安排的支出”之和" in message  # the 24-line printing, the default
+    report.variants = {"公开01": "26行"}
+    [message] = [f.message for f in Checker(templates, report).findings() if f.rule == "公开01.本年支出合计"]
+    assert "至“二十六、抗疫特别国债安排的支出”之和" in message
