@@ -293,3 +293,15 @@ def test_the_new_report_dialog_asks_for_region_and_year_and_the_window_names_the
         wuhan = main._create({"unit_name": "另一局", "unit_code": None, "year": 2024, "kind": "单位"})
         assert main.session.report_id == wuhan and main.session.templates.region == DEFAULT_REGION
         main.close()
+
+
+@pytest.mark.parametrize("region, year", available_layouts())
+def test_every_shipped_layout_loads_and_every_rule_binds_on_an_empty_report(region, year):
+    # The check a new region's file must pass (README "Adding a region"): it parses, its rules name cells
+    # that exist, and the checker can run on it.
+    from core.audit import Checker
+    from core.report import Report
+
+    templates = load_template_set(year, region)
+    assert templates.region == region and templates.year == year and templates.tables
+    assert Checker(templates, Report("空白单位", year, region=region)).findings() == []
