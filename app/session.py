@@ -132,6 +132,7 @@ class ReportSession:
             labels=dict(checker.labels),
             selfeval=list(checker.selfeval),
             region=self.info.region,
+            variants=dict(self.variants),
             catalogue_additions={kind: dict(codes) for kind, codes in checker.additions.items() if codes},
         )
 

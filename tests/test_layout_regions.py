@@ -250,6 +250,8 @@ def test_the_narrative_copes_with_any_missing_table(missing):
 
 
 def test_the_database_keeps_the_variant_a_report_prints(tmp_path):
+    from app.session import ReportSession
+    from core.templates import load_template_set
     from db import repository
     from db.database import Database
 
@@ -259,6 +261,7 @@ def test_the_database_keeps_the_variant_a_report_prints(tmp_path):
     try:
         report_id = repository.import_report(db, report)
         assert repository.load_report(db, report_id).variants == {"公开01": "26行"}
+        assert ReportSession(db, report_id, load_template_set).report().variants == {"公开01": "26行"}  # export
         report.variants = {}
         repository.import_report(db, report, replace=True)
         assert repository.load_report(db, report_id).variants == {}
