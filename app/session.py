@@ -65,7 +65,9 @@ class ReportSession:
             self.info = repository.report_info(self.db, self.report_id)
             report = repository.load_report(self.db, self.report_id)
         self.templates = templates_for(report.year)
-        self.checker = Checker(self.templates, report)
+        self._previous: list[Report | None] = []
+        # Last year's report, if held, for the cross-year identities (年初 = 上年年末).
+        self.checker = Checker(self.templates, report, self.previous())
         self.unit_code = report.unit_code
         with failing_as_operation():
             self.explanations = repository.explanations(self.db, self.report_id)
@@ -73,7 +75,6 @@ class ReportSession:
         #: Findings of the written 情况说明 checked in this session (`check_narrative`), shown with the rest.
         self.narrative_findings: list[Finding] = []
         self.narrative_counts: tuple[int, int] | None = None  # statements checked, skipped
-        self._previous: list[Report | None] = []
         self._index(Change(frozenset(), tuple(self.checker.findings()), ()))
 
     # -- reading ---------------------------------------------------------------------------------
