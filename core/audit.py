@@ -273,9 +273,7 @@ class Checker:
         keys = {_row_key(table_id, row)}
         for rule in self._row_rules.get(table_id, ()):
             # A new row only adds checks or widens its parents' sums: nothing goes away.
-            for check in expand_new_row(
-                rule, self.templates, self.present, table_id, row, tree, self.previous
-            ):
+            for check in expand_new_row(rule, self.templates, self.present, table_id, row, tree, self.previous):
                 keys |= self._put(check)
         return keys
 
@@ -379,8 +377,11 @@ class Checker:
         earlier = [(a, s) for a, s in check.left + check.right if a.startswith(PREVIOUS_PREFIX)]
         if any(a.removeprefix(PREVIOUS_PREFIX).split(":")[0] not in previous.filled for a, _ in earlier):
             return None
-        if all(self.values.get(a) is None for a, _ in current) and all(previous.values.get(a) is None for a, _ in earlier):
+        if all(self.values.get(a) is None for a, _ in current) and all(
+            previous.values.get(a) is None for a, _ in earlier
+        ):
             return None
+
         def value(address: str) -> int:
             held = previous.values if address.startswith(PREVIOUS_PREFIX) else self.values
             return held.get(address, 0)
