@@ -68,3 +68,5 @@ class Report:
     selfeval: list[dict[str, Any]] = field(default_factory=list)
     #: 部门 or 单位, as the tables print it before the name (部门：… / 单位：…); None when not known.
     unit_kind: str | None = None
+    #: The 情况说明's supplementary answers (what the tables lack), flat keys → text (core.narrative.form).
+    narrative: dict[str, str] = field(default_factory=dict)

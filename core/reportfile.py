@@ -8,6 +8,7 @@ from typing import Any
 
 from core.atomic import write_atomically
 from core.money import AmountError, amount_text, out_of_range, parse_amount, shorten
+from core.narrative import form
 from core.report import AddressError, Report, parse_address, parse_row_key
 from core.selfeval import SelfEvalError, selfevaluations
 from core.templates import TemplateError, TemplateSet, load_template_set
@@ -168,6 +169,10 @@ def report_from_dict(data: Any, source: str = "报表") -> tuple[Report, Templat
         raise ReportFileError(f"{source}：selfeval 应为自评表的列表")
     report = Report(unit["name"].strip(), year, amount_unit, code or None, selfeval=selfeval, unit_kind=kind)
     problems = []
+    try:
+        report.narrative = form.flat(data.get("narrative"), amount_unit)
+    except form.ExtraError as exc:
+        problems.append(f"narrative（情况说明补充信息）：{exc}")
     written: dict[str, str] = {}  # address → the key it was written as, to catch one cell written twice
     for key, text in cells.items():
         try:
@@ -252,6 +257,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     }
     if report.selfeval:
         data["selfeval"] = report.selfeval
+    if report.narrative:
+        data["narrative"] = form.nested(report.narrative)
     return data
 
 
