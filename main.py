@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="审核一个报表文件（.json）或工作簿（.xlsx），列出勾稽关系问题")
     audit.add_argument("file", help="报表文件（.json）或工作簿（.xlsx）")
     audit.add_argument("--json", action="store_true", help="以 JSON 输出")
-    audit.add_argument("--previous", help="上年度报表文件（核对情况说明中的“比上年”数字）")
+    audit.add_argument("--previous", help="上年度报表文件：核对年初结转和结余与上年年末数是否一致，以及情况说明中的“比上年”数字")
     audit.add_argument("--text", help="书面的情况说明（.txt 或 .docx，整份公开文件也可以），与报表核对")
     audit.add_argument("--region", help=REGION_HELP)
     database = argparse.ArgumentParser(add_help=False)

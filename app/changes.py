@@ -26,6 +26,8 @@ class OpChanges:
     selfeval_list: bool = False
     #: Finding keys whose 说明 was written or removed.
     explanations: frozenset[str] = frozenset()
+    #: Keys of the 情况说明's supplementary answers that were written or cleared.
+    narrative: frozenset[str] = frozenset()
     #: The report's status (草稿/已审核/已锁定) changed.
     status: bool = False
     #: Reports were created, imported or removed (the list of reports changed).

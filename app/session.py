@@ -44,6 +44,9 @@ class Step:
     #: A code added to the report's catalogue: (kind, code, name or None) before and after.
     catalogue_before: tuple[str, str, str | None] | None = None
     catalogue_after: tuple[str, str, str | None] | None = None
+    #: The 情况说明's supplementary answers the step changed (key → text, None blank).
+    narrative_before: Mapping[str, str | None] | None = None
+    narrative_after: Mapping[str, str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,16 +73,19 @@ class ReportSession:
             self.info = repository.report_info(self.db, self.report_id)
             report = repository.load_report(self.db, self.report_id)
         self.templates = templates_for(report.year, report.region)
-        self.checker = Checker(self.templates, report)
+        self._previous: list[Report | None] = []
+        # Last year's report, if held, for the cross-year identities (年初 = 上年年末).
+        self.checker = Checker(self.templates, report, self.previous())
         self.unit_code = report.unit_code
         self.variants = dict(report.variants)  # table id → the layout variant it prints
+        #: The 情况说明's supplementary answers (core.narrative.form keys → text), as stored.
+        self.narrative: dict[str, str] = dict(report.narrative)
         with failing_as_operation():
             self.explanations = repository.explanations(self.db, self.report_id)
         self.by_cell: dict[str, dict[str, Finding]] = {}
         #: Findings of the written 情况说明 checked in this session (`check_narrative`), shown with the rest.
         self.narrative_findings: list[Finding] = []
         self.narrative_counts: tuple[int, int] | None = None  # statements checked, skipped
-        self._previous: list[Report | None] = []
         self._index(Change(frozenset(), tuple(self.checker.findings()), ()))
 
     # -- reading ---------------------------------------------------------------------------------
@@ -134,6 +140,7 @@ class ReportSession:
             region=self.info.region,
             variants=dict(self.variants),
             catalogue_additions={kind: dict(codes) for kind, codes in checker.additions.items() if codes},
+            narrative=dict(self.narrative),
         )
 
     # -- operations on figures and rows ------------------------------------------------------------
@@ -243,9 +250,39 @@ class ReportSession:
         self._index(audit)
         return OpChanges(audit, selfeval=changed, selfeval_list=self.checker.selfeval_names() != names_before)
 
+    # -- the 情况说明's supplementary answers -----------------------------------------------------------
+
+    def set_narrative_extra(self, values: Mapping[str, str | None], text: str = "修改情况说明补充信息") -> Outcome:
+        """Answer fields of the 情况说明 form (core.narrative.form keys; blank or None clears): each checked
+        (amounts by core.money's rules), saved in one transaction and logged, one undo step."""
+        from core.narrative.form import ExtraError, check_value
+
+        try:
+            after = {key: check_value(key, value, self.amount_unit, typed=True) for key, value in values.items()}
+        except ExtraError as exc:
+            raise OperationFailed(str(exc)) from exc
+        before = {key: self.narrative.get(key) for key in after}
+        changed = {key: value for key, value in after.items() if before[key] != value}
+        if not changed:
+            return NOTHING_DONE
+        changes = self._apply_narrative(changed, "typed")
+        return Outcome(changes, Step(text, narrative_before={k: before[k] for k in changed}, narrative_after=changed))
+
+    def _apply_narrative(self, values: dict[str, str | None], source: str) -> OpChanges:
+        with failing_as_operation():
+            repository.set_narrative(self.db, self.report_id, values, source)
+        for key, value in values.items():
+            if value is None:
+                self.narrative.pop(key, None)
+            else:
+                self.narrative[key] = value
+        return OpChanges(narrative=frozenset(values))
+
     # -- undo and redo -------------------------------------------------------------------------------
 
     def undo(self, step: Step) -> OpChanges:
+        if step.narrative_before is not None:
+            return self._apply_narrative(dict(step.narrative_before), "undo")
         if step.selfeval_before is not None:
             return self._apply_selfeval(list(step.selfeval_before), "undo")
         return self._apply(
@@ -257,6 +294,8 @@ class ReportSession:
         )
 
     def redo(self, step: Step) -> OpChanges:
+        if step.narrative_after is not None:
+            return self._apply_narrative(dict(step.narrative_after), "redo")
         if step.selfeval_after is not None:
             return self._apply_selfeval(list(step.selfeval_after), "redo")
         removed = (step.removed_row,) if step.removed_row else ()

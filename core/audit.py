@@ -13,8 +13,9 @@ from core.findings import Describer, Finding, check_message, sort_key
 from core.report import Report, parse_address, parse_row_key
 from core.rules.binding import Check, RowTree, depends_on_rows, expand, expand_new_row, rows_of
 from core.rules.coded import CATALOGUE, NEGATIVE_AMOUNT, catalogue_row, checker_rules, negative_amount
+from core.rules.previous import PreviousYear, cross_year_message
 from core.rules.rounding import classify, half_digit
-from core.rules.syntax import RuleSpec
+from core.rules.syntax import PREVIOUS_PREFIX, RuleSpec
 from core.selfeval.tracking import KEY_PREFIX as SELFEVAL_KEY
 from core.selfeval.tracking import SelfEvalTracker, TablesUpdate
 from core.templates import TemplateSet
@@ -39,21 +40,24 @@ class Checker:
     maps a cell to the checks and self-evaluation comparisons that read it, a cell's own rule
     (金额非负) and a row's (科目编码/科目名称) are keyed by that cell or row, and a self-evaluation
     table is re-checked only when it changes.
+
+    With last year's report (`previous`) the cross-year rules (`上年…`) are checked too; without, they are silent.
     """
 
-    def __init__(self, templates: TemplateSet, report: Report):
+    def __init__(self, templates: TemplateSet, report: Report, previous: Report | None = None):
         # Building makes many small objects that all live on; the cyclic collector would only
         # walk them again and again (a third of a large audit's time).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self._build(templates, report)
+            self._build(templates, report, previous)
         finally:
             if collecting:
                 gc.enable()
 
-    def _build(self, templates: TemplateSet, report: Report) -> None:
+    def _build(self, templates: TemplateSet, report: Report, previous: Report | None) -> None:
         self.templates = templates
+        self.previous = PreviousYear.of(previous, templates) if previous is not None else None
         self.unit = report.amount_unit
         self._half = half_digit(self.unit)  # half of the last printed digit: what rounding moves one figure by
         self.values: dict[str, int] = {}
@@ -80,6 +84,7 @@ class Checker:
         self._trees = {
             t.id: RowTree(t, rows_of(t, self.present)) for t in templates.tables.values() if t.kind == "classification"
         }
+        self.unit_name, self.year = report.unit_name, report.year
         self._checks: dict[str, Check] = {}
         self._index: dict[str, set[str]] = {}
         self._findings: dict[str, Finding] = {}
@@ -96,7 +101,6 @@ class Checker:
         self._sort_key = sort_key(templates)
         self._order = sorted((self._sort_key(f), k) for k, f in self._findings.items())
         self._listing: list[Finding] | None = None
-        self.unit_name, self.year = report.unit_name, report.year
         self._selfeval = SelfEvalTracker(templates, self.describer, self.unit, self.values, report.selfeval)
         for position in range(len(self._selfeval.tables)):
             self._index_reads(self._selfeval.reads(position))
@@ -286,7 +290,7 @@ class Checker:
 
     def _reinstall(self, rule: RuleSpec) -> set[str]:
         """Expand a rule afresh after rows went away; returns the keys of checks added, changed or dropped."""
-        fresh = {c.key: c for c in expand(rule, self.templates, self.present)}
+        fresh = {c.key: c for c in expand(rule, self.templates, self.present, self.previous)}
         gone = [k for k, c in self._checks.items() if c.rule is rule and k not in fresh]
         for key in gone:
             self._unindex(self._checks.pop(key))
@@ -306,14 +310,14 @@ class Checker:
         keys = {_row_key(table_id, row)}
         for rule in self._row_rules.get(table_id, ()):
             # A new row only adds checks or widens its parents' sums: nothing goes away.
-            for check in expand_new_row(rule, self.templates, self.present, table_id, row, tree):
+            for check in expand_new_row(rule, self.templates, self.present, table_id, row, tree, self.previous):
                 keys |= self._put(check)
         return keys
 
     def _install(self, rule: RuleSpec) -> set[str]:
         """Expand a rule over the rows present; returns the keys of the checks put in place."""
         touched = set()
-        for check in expand(rule, self.templates, self.present):
+        for check in expand(rule, self.templates, self.present, self.previous):
             touched |= self._put(check)
         return touched
 
@@ -376,6 +380,8 @@ class Checker:
         return finding
 
     def _check_finding(self, check: Check) -> Finding | None:
+        if check.rule.cross_year:
+            return self._cross_year_finding(check)
         values = self.values
         filled = 0
         actual = expected = 0
@@ -397,6 +403,35 @@ class Checker:
         message = check_message(check, self.describer, actual, expected, self.unit, filled, self._half)
         table = check.left[0][0].split(":")[0]
         return Finding(check.rule.id, severity, table, check.addresses, expected, actual, diff, message, check.key)
+
+    def _cross_year_finding(self, check: Check) -> Finding | None:
+        """This year's cells against last year's: the same figure carried over, so any difference counts
+        (rounding the same amount gives the same figure); silent when last year's table holds no figure."""
+        previous = self.previous
+        if previous is None:
+            return None
+        current = [(a, s) for a, s in check.left + check.right if not a.startswith(PREVIOUS_PREFIX)]
+        earlier = [(a, s) for a, s in check.left + check.right if a.startswith(PREVIOUS_PREFIX)]
+        if any(a.removeprefix(PREVIOUS_PREFIX).split(":")[0] not in previous.filled for a, _ in earlier):
+            return None
+        if all(self.values.get(a) is None for a, _ in current) and all(
+            previous.values.get(a) is None for a, _ in earlier
+        ):
+            return None
+
+        def value(address: str) -> int:
+            held = previous.values if address.startswith(PREVIOUS_PREFIX) else self.values
+            return held.get(address, 0)
+
+        actual = sum(s * value(a) for a, s in check.left)
+        expected = sum(s * value(a) for a, s in check.right)
+        diff = actual - expected
+        if diff == 0 or (check.rule.relation == "<=" and diff < 0):
+            return None
+        message = cross_year_message(check, self.describer, previous, actual, expected, self.unit, self.year)
+        table = check.left[0][0].split(":")[0]
+        cells = tuple(a for a, _ in current)
+        return Finding(check.rule.id, check.rule.severity, table, cells, expected, actual, diff, message, check.key)
 
     def _cell_finding(self, address: str) -> Finding | None:
         return negative_amount(address, self.values.get(address), self.describer, self.unit)
@@ -436,6 +471,6 @@ def _cell_key(address: str) -> str:
     return NEGATIVE_AMOUNT.key(address)
 
 
-def audit(templates: TemplateSet, report: Report) -> list[Finding]:
-    """A full audit of a report: every rule over every cell."""
-    return Checker(templates, report).findings()
+def audit(templates: TemplateSet, report: Report, previous: Report | None = None) -> list[Finding]:
+    """A full audit of a report: every rule over every cell (and last year's carry-overs, given `previous`)."""
+    return Checker(templates, report, previous).findings()

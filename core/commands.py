@@ -119,8 +119,9 @@ def run_audit(
     region: str | None = None,
 ) -> int:
     """`audit FILE [--previous PREV] [--text DOC] [--region NAME]`: print the findings; 0 no error, 1 at least
-    one error, 2 unreadable input. `text` is a written 情况说明 checked against the tables (and last year's,
-    if given); `region` is the layout of files that do not say (see load_report)."""
+    one error, 2 unreadable input. `previous` (last year's report) adds the cross-year identities (上年…);
+    `text` is a written 情况说明 checked against the tables (and last year's, if given); `region` is the
+    layout of files that do not say (see load_report)."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
         report, templates = load_report(path, region)
@@ -138,7 +139,7 @@ def run_audit(
             print(f"无法读取情况说明：{exc}", file=err)
             return EXIT_UNREADABLE
     try:
-        findings = audit(templates, report)
+        findings = audit(templates, report, last_year)
     except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError) as exc:
         # A figure the checks cannot compute with (e.g. a score of 1E+999999): say so, never a traceback.
         print(f"无法审核报表“{Path(path).name}”：其中有无法计算的数值（如位数或指数过大的得分、分值）", file=err)

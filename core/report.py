@@ -74,3 +74,5 @@ class Report:
     catalogue_additions: dict[str, dict[str, str]] = field(default_factory=dict)
     #: table id → the variant of its layout the report prints (公开01: 26行); a table not named prints the default.
     variants: dict[str, str] = field(default_factory=dict)
+    #: The 情况说明's supplementary answers (what the tables lack), flat keys → text (core.narrative.form).
+    narrative: dict[str, str] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from core.atomic import write_atomically
 from core.catalogue import KINDS as CATALOGUE_KINDS
 from core.catalogue import addition_problem
 from core.money import AmountError, amount_text, out_of_range, parse_amount, shorten
+from core.narrative import form
 from core.report import AddressError, Report, parse_address, parse_row_key
 from core.selfeval import SelfEvalError, selfevaluations
 from core.templates import DEFAULT_REGION, TemplateError, TemplateSet, load_template_set
@@ -176,6 +177,10 @@ def report_from_dict(data: Any, source: str = "报表", region: str | None = Non
         unit["name"].strip(), year, amount_unit, code or None, selfeval=selfeval, unit_kind=kind, region=region
     )
     problems = layout_variants(_mapping(data, "layout_variants", source), templates, report.variants)
+    try:
+        report.narrative = form.flat(data.get("narrative"), amount_unit)
+    except form.ExtraError as exc:
+        problems.append(f"narrative（情况说明补充信息）：{exc}")
     written: dict[str, str] = {}  # address → the key it was written as, to catch one cell written twice
     for key, text in cells.items():
         try:
@@ -315,6 +320,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     additions = {kind: dict(sorted(codes.items())) for kind, codes in report.catalogue_additions.items() if codes}
     if additions:
         data["catalogue_additions"] = additions
+    if report.narrative:
+        data["narrative"] = form.nested(report.narrative)
     return data
 
 

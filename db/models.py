@@ -247,3 +247,13 @@ class AuditSummary(Base):
     counts: Mapped[str] = mapped_column(
         Text
     )  # JSON: {table: {"error": n, "warning": n, "rounding": n, "warnings": [key…]}}
+
+
+class NarrativeAnswer(Base):
+    """One answer of the 情况说明's supplementary form (what the tables lack): `key` as in core.narrative.form."""
+
+    __tablename__ = "narrative_answers"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

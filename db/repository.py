@@ -48,6 +48,7 @@ from db.models import (
     SelfEvalTable,
     Unit,
 )
+from db.narrative import read_answers, replace_answers, write_answers
 
 
 class ReportExists(DatabaseError):
@@ -195,6 +196,7 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
         session.add_all(RowLabel(report_id=record.id, row_key=k, label=v) for k, v in report.labels.items())
         _replace_selfeval(session, record.id, report.selfeval, source, now)
         replace_additions(session, record.id, report.catalogue_additions, source, now)
+        replace_answers(session, record.id, report.narrative, source, now)
         return record.id
 
 
@@ -254,6 +256,7 @@ def load_report(db: Database, report_id: int) -> Report:
             selfeval=[_selfeval_dict(t) for t in tables],
             catalogue_additions=read_additions(session, report_id),
             variants=json.loads(record.layout_variants or "{}"),
+            narrative=read_answers(session, report_id),
         )
 
 
@@ -411,6 +414,16 @@ def set_explanation(
             session.add(current)
         current.rule, current.text = rule, text
         current.os_user, current.updated_at = current_user(), now
+
+
+def set_narrative(db: Database, report_id: int, changes: dict[str, str | None], source: str = "typed") -> None:
+    """Write the 情况说明's supplementary answers given (None removes one), logged; refused on a locked report."""
+    now = datetime.now()
+    with _writing(db) as session:
+        record = _record(session, report_id)
+        _refuse_if_locked(record, record.unit.name)
+        if write_answers(session, report_id, changes, source, now):
+            record.updated_at = now
 
 
 def explanations(db: Database, report_id: int) -> dict[str, str]:

@@ -57,7 +57,7 @@ def without_table(table_id: str = "公开08") -> TemplateSet:
     text = text[:start] + text[end:]
     # Drop each cross rule naming the table (an `- id:` entry with its check and optional severity).
     entries = re.split(r"(?m)^(?=  - id: )", text)
-    kept = [e for e in entries if not (e.startswith("  - id: 表间") and f"{table_id}:" in e)]
+    kept = [e for e in entries if not (e.startswith(("  - id: 表间", "  - id: 跨年")) and f"{table_id}:" in e)]
     return parse_template_set("".join(kept), f"缺{table_id}.yaml")
 
 

@@ -108,6 +108,7 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "导入文件夹（各单位报表）…", self.import_folder, QKeySequence("Ctrl+Shift+O"))
         file_menu.addSeparator()
+        self._action(file_menu, "情况说明补充信息…", self.edit_narrative_extra)
         self._action(file_menu, "生成情况说明（.docx）…", self.draft_narrative)
         self._action(file_menu, "核对情况说明…", self.check_narrative)
         file_menu.addSeparator()

@@ -129,6 +129,17 @@ class OpenReport(QObject):
     def edit_selfeval(self, tables: list[dict[str, Any]], text: str) -> OpChanges | None:
         return self._push(lambda: self.app.edit_selfeval(tables, text))
 
+    @property
+    def narrative(self) -> dict[str, str]:
+        """The 情况说明's supplementary answers as stored (core.narrative.form keys → text)."""
+        return self.app.narrative
+
+    def set_narrative_extra(
+        self, values: dict[str, str | None], text: str = "修改情况说明补充信息"
+    ) -> OpChanges | None:
+        """Answer fields of the 情况说明 form, saved at once, as one undo step; OperationFailed says why not."""
+        return self._push(lambda: self.app.set_narrative_extra(values, text))
+
     def set_explanation(self, finding: Finding, text: str) -> OpChanges:
         """Write or remove a 说明 (refused on a locked report); not an undo step."""
         return self._announce(self._run(lambda: self.app.set_explanation(finding, text)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.errors import OperationFailed
@@ -90,6 +91,18 @@ class FileActions:
             return None
         self.statusBar().showMessage(f"已生成情况说明 {written}；待填写 {blanks} 处（文档中以黄色标出）", 15000)
         return written
+
+    def edit_narrative_extra(self):
+        """文件 → 情况说明补充信息…: the form of what the tables lack, over the window until closed."""
+        if not isinstance(self.session, OpenReport):
+            self.statusBar().showMessage("请先打开一个单位的报表", 8000)
+            return None
+        from ui.narrative_form import NarrativeForm
+
+        form = NarrativeForm(self.session, self)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.open()
+        return form
 
     def check_narrative(self, path: str | None = None) -> bool:
         """A written 情况说明 (.txt/.docx, the whole published document will do) checked against the tables."""

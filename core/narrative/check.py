@@ -18,6 +18,7 @@ from core.narrative.compare import (
 from core.narrative.document import Section, sections
 from core.narrative.extra import extra_amount
 from core.narrative.figures import Figure, Figures, MissingTable, previous_figures
+from core.narrative.form import nested
 from core.narrative.statements import Sentence, Token, sentences
 from core.narrative.vocabulary import DEFAULT_DENOMINATOR, DENOMINATORS, Subject, find_subject
 from core.report import Report
@@ -55,7 +56,10 @@ class NarrativeCheck:
 def check_narrative(
     report: Report, templates: TemplateSet, text: str, previous: Report | None = None, extra: dict | None = None
 ) -> NarrativeCheck:
-    """Check every statement of the 情况说明 in `text` (a whole published document is fine)."""
+    """Check every statement of the 情况说明 in `text` (a whole published document is fine); `extra` is by
+    default the report's supplementary answers (`report.narrative`)."""
+    if extra is None:
+        extra = nested(report.narrative)
     figures = Figures(report, templates)
     before = previous_figures(previous, templates)
     result = NarrativeCheck()

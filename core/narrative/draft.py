@@ -9,6 +9,7 @@ from core.money import format_amount
 from core.narrative.compare import ratio
 from core.narrative.extra import extra_amount, extra_count, extra_text
 from core.narrative.figures import Figure, Figures, MissingTable, previous_figures
+from core.narrative.form import nested
 from core.narrative.statements import round_half_up
 from core.report import Report
 from core.templates import TemplateSet
@@ -349,7 +350,12 @@ class _Writer:
 def draft_narrative(
     report: Report, templates: TemplateSet, previous: Report | None = None, extra: dict | None = None
 ) -> NarrativeDraft:
-    """The 情况说明 of `report`: every figure from its tables (and last year's), the rest marked blank."""
+    """The 情况说明 of `report`: every figure from its tables (and last year's), the rest marked blank.
+
+    `extra` (what the tables lack) is by default the report's own supplementary answers (`report.narrative`).
+    """
+    if extra is None:
+        extra = nested(report.narrative)
     return _Writer(report, templates, previous, extra).build()
 
 

@@ -5,9 +5,20 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from core.rules.syntax import CLASS_PLACEHOLDER, CODE_PLACEHOLDER, RuleSpec, RuleSyntaxError, Term
 from core.templates import TableTemplate, TemplateSet
+
+
+class PreviousYear(Protocol):
+    """Last year's report as binding sees it (core.rules.previous.PreviousYear)."""
+
+    def rows(self, table_id: str) -> set[str]:
+        """The rows last year's report filled in a table."""
+
+    def address(self, table_id: str, row: str, col: int) -> str | None:
+        """The `上年…` address of this year's cell in last year's layout, None when it has no such line."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +49,16 @@ def rows_of(table: TableTemplate, present: Mapping[str, Iterable[str]]) -> list[
     return rows
 
 
-def expand(rule: RuleSpec, templates: TemplateSet, present: Mapping[str, Iterable[str]]) -> list[Check]:
-    """Concrete checks of `rule` given the rows present in each classification table."""
+def expand(
+    rule: RuleSpec,
+    templates: TemplateSet,
+    present: Mapping[str, Iterable[str]],
+    previous: PreviousYear | None = None,
+) -> list[Check]:
+    """Concrete checks of `rule` given the rows present in each classification table.
+
+    A rule reading last year's report (`上年…`) has no checks without `previous`.
+    """
     if rule.form == "rows":
         return _expand_rows(rule, templates.table(rule.table))
     if rule.form == "columns":
@@ -48,7 +67,9 @@ def expand(rule: RuleSpec, templates: TemplateSet, present: Mapping[str, Iterabl
     if rule.form == "hierarchy":
         table = templates.table(rule.table)
         return _expand_hierarchy(rule, table, rows_of(table, present))
-    return _expand_cells(rule, templates, present)
+    if rule.cross_year and previous is None:
+        return []
+    return _expand_cells(rule, templates, present, previous)
 
 
 def expand_new_row(
@@ -58,6 +79,7 @@ def expand_new_row(
     table_id: str,
     row: str,
     tree: RowTree | None = None,
+    previous: PreviousYear | None = None,
 ) -> list[Check]:
     """The checks of `rule` that a row just added to `table_id` creates or changes (the rest stay as they are).
 
@@ -84,8 +106,10 @@ def expand_new_row(
     if rule.form == "cells" and CODE_PLACEHOLDER in rule.text:
         if table.level(row) is None and row != table.total_row:
             return []
+        if rule.cross_year and previous is None:
+            return []
         tables = [templates.table(t) for t in dict.fromkeys(t for t, _, _ in rule.references())]
-        return _substitute(rule, [{t.id: row for t in tables}])
+        return _substitute(rule, [{t.id: row for t in tables}], previous)
     return []
 
 
@@ -195,7 +219,9 @@ def _hierarchy_checks(rule: RuleSpec, table: TableTemplate, children: Mapping[st
     return checks
 
 
-def _expand_cells(rule: RuleSpec, templates: TemplateSet, present: Mapping[str, Iterable[str]]) -> list[Check]:
+def _expand_cells(
+    rule: RuleSpec, templates: TemplateSet, present: Mapping[str, Iterable[str]], previous: PreviousYear | None
+) -> list[Check]:
     tables = [templates.table(t) for t in dict.fromkeys(t for t, _, _ in rule.references())]
     if CLASS_PLACEHOLDER in rule.text:
         lines_table = next((t for t in tables if t.kind == "lines"), None)
@@ -209,20 +235,35 @@ def _expand_cells(rule: RuleSpec, templates: TemplateSet, present: Mapping[str, 
         codes: dict[str, None] = {}
         for t in tables:
             codes.update(dict.fromkeys(r for r in rows_of(t, present) if t.level(r) is not None or r == t.total_row))
+        if previous is not None:
+            # A code last year carried forward still needs its 年初 this year, even if the row is gone.
+            for t in {term.address.split(":")[0] for term in rule.right if term.previous}:
+                table = templates.table(t)
+                codes.update(dict.fromkeys(r for r in sorted(previous.rows(t)) if table.level(r) is not None))
         substitutions = [{t.id: code for t in tables} for code in sorted(codes, key=lambda c: (not c.isdigit(), c))]
     else:
         substitutions = [{}]
-    return _substitute(rule, substitutions)
+    return _substitute(rule, substitutions, previous)
 
 
-def _substitute(rule: RuleSpec, substitutions: list[dict[str, str]]) -> list[Check]:
-    return [
-        _check(rule, [_resolve(t, sub) for t in rule.left], [_resolve(t, sub) for t in rule.right])
-        for sub in substitutions
-    ]
+def _substitute(
+    rule: RuleSpec, substitutions: list[dict[str, str]], previous: PreviousYear | None = None
+) -> list[Check]:
+    checks = []
+    for sub in substitutions:
+        left = [_resolve(t, sub, previous) for t in rule.left]
+        right = [_resolve(t, sub, previous) for t in rule.right]
+        # A 上年 term with no line of the same meaning in last year's layout: nothing to compare with.
+        if None not in left and None not in right:
+            checks.append(_check(rule, left, right))
+    return checks
 
 
-def _resolve(term: Term, substitution: dict[str, str]) -> tuple[str, int]:
-    """A term's concrete address, its placeholder row replaced for its table."""
-    table_id, row, col = term.ref.split(":")
-    return address(table_id, substitution[table_id] if row.startswith("[") else row, int(col)), term.sign
+def _resolve(term: Term, substitution: dict[str, str], previous: PreviousYear | None) -> tuple[str, int] | None:
+    """A term's concrete address, its placeholder row replaced for its table; a 上年 term's in last year's layout."""
+    table_id, row, col = term.address.split(":")
+    row = substitution[table_id] if row.startswith("[") else row
+    if not term.previous:
+        return address(table_id, row, int(col)), term.sign
+    found = previous.address(table_id, row, int(col)) if previous is not None else None
+    return None if found is None else (found, term.sign)

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 #: Placeholders of table-to-table rules: one check per function class, or per code present.
 CLASS_PLACEHOLDER = "[类]"
 CODE_PLACEHOLDER = "[科目]"
+#: Prefix of a term read from last year's report (`上年公开01:59:2`): the address is written in THIS
+#: year's layout and bound to the line with the same label in last year's (`core.rules.previous`).
+PREVIOUS_PREFIX = "上年"
 
 _FULL_WIDTH = str.maketrans({"＝": "=", "（": "(", "）": ")", "＋": "+", "－": "-", "−": "-", "：": ":", "，": ","})
 _RANGE = re.compile(r"…+|\.{3,}")
-_CELL = re.compile(r"^(公开0[1-9]):([^:\s]+):(\d+)$")
+_CELL = re.compile(r"^(?:上年)?(公开0[1-9]):([^:\s]+):(\d+)$")
 
 
 class RuleSyntaxError(ValueError):
@@ -22,7 +25,17 @@ class RuleSyntaxError(ValueError):
 @dataclass(frozen=True)
 class Term:
     sign: int  # +1 or -1
-    ref: str  # a row (rows form), a column number (columns form) or table:row:col (cells form)
+    ref: str  # a row (rows form), a column number (columns form) or table:row:col (cells form, maybe 上年…)
+
+    @property
+    def previous(self) -> bool:
+        """Whether the term reads last year's report (`上年公开01:59:2`)."""
+        return self.ref.startswith(PREVIOUS_PREFIX)
+
+    @property
+    def address(self) -> str:
+        """The reference without its 上年 prefix: an address in this year's layout."""
+        return self.ref.removeprefix(PREVIOUS_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -46,11 +59,16 @@ class RuleSpec:
             elif self.form == "columns":
                 yield self.table, None, int(term.ref)
             elif self.form == "cells":
-                table, row, col = term.ref.split(":")
+                table, row, col = term.address.split(":")
                 yield table, row, int(col)
 
     def tables(self) -> set[str]:
         return {t for t, _, _ in self.references()}
+
+    @property
+    def cross_year(self) -> bool:
+        """Whether the rule compares with last year's report (it is silent without one)."""
+        return any(term.previous for term in self.right)
 
 
 def parse_rule(rule_id: str, text: str, table: str | None, severity: str = "error") -> RuleSpec:
@@ -67,6 +85,8 @@ def parse_rule(rule_id: str, text: str, table: str | None, severity: str = "erro
         for term in left + right:
             if not _CELL.match(term.ref):
                 raise RuleSyntaxError(f"“{term.ref}”不是“表:行:栏”形式的单元格地址")
+        if any(term.previous for term in left):
+            raise RuleSyntaxError(f"“{text}”中上年的数（{PREVIOUS_PREFIX}表:行:栏）应写在等号右边")
         return RuleSpec(rule_id, severity, text, table, "cells", rel, left, right)
     if table is None:
         raise RuleSyntaxError(f"表间关系“{text}”应使用“表:行:栏”地址")
