@@ -144,7 +144,9 @@ def test_上年_terms_belong_on_the_right_and_in_the_layout():
     assert rule.cross_year and rule.tables() == {"公开01"}
     with pytest.raises(RuleSyntaxError, match="等号右边"):
         parse_rule("x", "上年公开01:60:2 ＝ 公开01:29:1", None)
-    text = (SEED_REPORTS["000"].parents[3] / "resources" / "templates" / "武汉市" / "2023.yaml").read_text(encoding="utf-8")
+    text = (SEED_REPORTS["000"].parents[3] / "resources" / "templates" / "武汉市" / "2023.yaml").read_text(
+        encoding="utf-8"
+    )
     with pytest.raises(TemplateError, match="不存在的行“99”"):
         parse_template_set(text + "  - id: 跨年.坏\n    check: 公开01:29:1 ＝ 上年公开01:99:2\n")
 
