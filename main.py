@@ -9,7 +9,10 @@ import sys
 from core.version import version_text
 
 #: --region: whose layout a file is in when it does not say (a workbook never does).
-REGION_HELP = "地区（表式），用于未写明地区的文件，如工作簿（默认 武汉市）；报表文件写明的地区与此不同时不读取"
+REGION_HELP = (
+    "地区（表式）。不指定时：报表文件未写明地区的按武汉市；工作簿先按武汉市、读不通再按其他地区的表式读取。"
+    "报表文件写明的地区与此不同时不读取"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="审核一个报表文件（.json）或工作簿（.xlsx），列出勾稽关系问题")
     audit.add_argument("file", help="报表文件（.json）或工作簿（.xlsx）")
     audit.add_argument("--json", action="store_true", help="以 JSON 输出")
-    audit.add_argument("--previous", help="上年度报表文件：核对年初结转和结余与上年年末数是否一致，以及情况说明中的“比上年”数字")
+    audit.add_argument(
+        "--previous", help="上年度报表文件：核对年初结转和结余与上年年末数是否一致，以及情况说明中的“比上年”数字"
+    )
     audit.add_argument("--text", help="书面的情况说明（.txt 或 .docx，整份公开文件也可以），与报表核对")
     audit.add_argument("--region", help=REGION_HELP)
     database = argparse.ArgumentParser(add_help=False)

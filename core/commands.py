@@ -89,7 +89,7 @@ def read_report_or_workbook(path: str, region: str | None = None) -> tuple[Repor
             from core.xlsx_import import WorkbookError, read_workbook
 
             try:
-                report, templates, result = read_workbook(path, region or DEFAULT_REGION)
+                report, templates, result = read_workbook(path, region)
             except WorkbookError as exc:
                 raise ReportFileError(str(exc), exc.detail) from None
             return report, templates, result.summary()

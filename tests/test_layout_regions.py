@@ -24,6 +24,7 @@ from core.money import parse_amount
 from core.narrative.check import check_narrative
 from core.narrative.draft import draft_narrative
 from core.reportfile import read_report, report_from_dict, report_to_dict
+from core.templates import load_template_set
 from core.xlsx_export import export_workbook
 from core.xlsx_export.workbook import ExportError
 from core.xlsx_import.workbook import read_workbook
@@ -278,3 +279,29 @@ def test_a_message_names_a_line_as_the_report_s_printing_labels_it():
     report.variants = {"公开01": "26行"}
     [message] = [f.message for f in Checker(templates, report).findings() if f.rule == "公开01.本年支出合计"]
     assert "至“二十六、抗疫特别国债安排的支出”之和" in message
+
+
+def test_a_workbook_that_does_not_say_its_region_is_read_in_the_layout_that_reads_it(tmp_path):
+    templates, report = shanghai_templates(), shanghai_report()
+    path = export_workbook(report, templates, [], tmp_path / "上海.xlsx")
+    back, found, result = read_workbook(path)  # no region given, as from the window's 导入 or a unit's file
+    assert found.region == back.region == "上海市" and back.cells == report.cells
+    assert "按上海市表式读取" in result.notes[0]
+    wuhan, _ = read_report(FIXTURES / "reports" / "001.json")
+    _, found, result = read_workbook(export_workbook(wuhan, load_template_set(2024), [], tmp_path / "武汉.xlsx"))
+    assert found.region == "武汉市" and not any("表式读取" in n for n in result.notes)
+
+
+def test_a_broken_workbook_of_another_region_reports_that_region_s_problems(tmp_path):
+    from core.xlsx_import import WorkbookError
+
+    templates, report = shanghai_templates(), shanghai_report()
+    path = export_workbook(report, templates, [], tmp_path / "上海.xlsx")
+    workbook = load_workbook(path)
+    sheet = workbook["收入支出决算总表"]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == 100)
+    cell.value = "一百"
+    workbook.save(path)
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path)
+    assert "一百" in str(caught.value) and "以上是按上海市表式读取时的问题" in str(caught.value)

@@ -13,6 +13,7 @@ from core.templates import (
     TableTemplate,
     TemplateError,
     TemplateSet,
+    available_regions,
     available_years,
     layouts_text,
     load_template_set,
@@ -37,6 +38,10 @@ from core.xlsx_import.table_reader import TableRead
 from core.xlsx_import.text import YEAR, nfkc, sheet_ref
 
 
+class NoLayout(WorkbookError):
+    """The workbook's year has no layout in the region it was read in."""
+
+
 def read_table(candidate: Candidate, template: TableTemplate) -> TableRead:
     """Read one table where it was found, by the reader for its kind."""
     if template.kind == "lines":
@@ -51,15 +56,49 @@ def read_table(candidate: Candidate, template: TableTemplate) -> TableRead:
 
 
 def read_workbook(
-    path: str | Path, region: str = DEFAULT_REGION, templates: TemplateSet | None = None
+    path: str | Path, region: str | None = None, templates: TemplateSet | None = None
 ) -> tuple[Report, TemplateSet, ImportResult]:
-    """Read a report from a workbook in `region`'s printed layout (a workbook does not say whose it is), or
-    in `templates` when given; each table is found by its 表号 where it prints one, else by its title.
-    Any problem raises WorkbookError."""
+    """Read a report from a workbook in `region`'s printed layout, or in `templates` when given; each table
+    is found by its 表号 where it prints one, else by its title. Any problem raises WorkbookError.
+
+    A workbook does not say whose layout it is in: without `region` it is read in 武汉市's, and when that
+    fails in each other region's; the first that reads it whole is taken (the result's notes say which),
+    else the problems of the one that got furthest are raised."""
     path = Path(path)
-    if not available_years(region):
-        raise WorkbookError(f"“{path.name}”：没有“{region}”的表式（现有：{layouts_text()}）")
+    if templates is not None:
+        region = templates.region
+    if region is not None:
+        if not available_years(region):
+            raise WorkbookError(f"“{path.name}”：没有“{region}”的表式（现有：{layouts_text()}）")
+        return _read_in(path, read_sheets(path), region, templates)
     sheets = read_sheets(path)
+    failures: list[tuple[str, WorkbookError]] = []
+    for candidate in available_regions():  # 武汉市 first
+        try:
+            report, found, result = _read_in(path, sheets, candidate, None)
+        except WorkbookError as exc:
+            failures.append((candidate, exc))
+            continue
+        if failures:
+            result.notes.insert(0, f"工作簿未写明地区：按{DEFAULT_REGION}表式读不通，按{candidate}表式读取")
+        return report, found, result
+    # A region without a layout for the workbook's year did not get far: the others' problems are shown.
+    reached = [f for f in failures if not isinstance(f[1], NoLayout)] or failures[:1]
+    best, error = min(reached, key=lambda failure: len(failure[1].problems))  # 武汉市 on a tie
+    if len(reached) > 1:
+        tried = "、".join(name for name, _ in reached)
+        error = WorkbookError(
+            f"{error}\n（已按{tried}的表式尝试，都读不通；以上是按{best}表式读取时的问题）",
+            error.problems,
+            error.detail,
+        )
+    raise error
+
+
+def _read_in(
+    path: Path, sheets: list[SheetCells], region: str, templates: TemplateSet | None
+) -> tuple[Report, TemplateSet, ImportResult]:
+    """read_workbook in one region's layout (or in `templates`)."""
     result = ImportResult(path=str(path))
     problems: list[str] = []
     titles = table_titles(region) if templates is None else titles_of(templates)
@@ -87,7 +126,7 @@ def read_workbook(
         try:
             templates = load_template_set(year, region)
         except TemplateError as exc:
-            raise WorkbookError(f"“{path.name}”：{exc}") from None
+            raise NoLayout(f"“{path.name}”：{exc}") from None
     elif templates.year != year:
         raise WorkbookError(f"“{path.name}”是{year}年度的报表，而所用表式是{templates.year}年度的")
     for table_id, found in candidates.items():
