@@ -305,3 +305,17 @@ def test_a_broken_workbook_of_another_region_reports_that_region_s_problems(tmp_
     with pytest.raises(WorkbookError) as caught:
         read_workbook(path)
     assert "一百" in str(caught.value) and "以上是按上海市表式读取时的问题" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["czj", "ghzy", "shgzb"])
+def test_every_printed_figure_of_a_shanghai_document_moved_by_one_yuan_wan_is_an_error(name):
+    report, templates = read_report(SHANGHAI_REPORTS / f"{name}.json")
+    checker = Checker(templates, report)
+    assert not [f for f in checker.findings() if f.severity == "error"]
+    missed = []
+    for address, value in sorted(report.cells.items()):
+        change = checker.set(address, value + 1_000_000)  # +1.00 万元
+        if not any(f.severity == "error" and address in f.cells for f in change.appeared):
+            missed.append(address)
+        checker.set(address, value)
+    assert missed == []
