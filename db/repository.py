@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
@@ -179,7 +179,8 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
             for a in sorted(old_cells.keys() | report.cells.keys())
             if old_cells.get(a) != report.cells.get(a)
         ]
-        _apply(session, record, edits, source, now)
+        session.flush()  # the entries above go into the log before the cells' (they are written directly)
+        _apply(session.connection(), record.id, record.amount_unit, edits, source, now)
         old_labels = _labels(session, record.id)
         for key in sorted(old_labels.keys() | report.labels.keys()):
             if old_labels.get(key) != report.labels.get(key):
@@ -260,21 +261,17 @@ def set_cells(
         raise ValueError(f"unknown edit source {source!r}")
     now = datetime.now()
     with _writing(db) as session:
-        record = _record(session, report_id)
-        _refuse_if_locked(record, record.unit.name)
+        # Core statements on the transaction's connection: a keystroke is a handful of small statements,
+        # and the ORM's bookkeeping around them cost more than SQLite's work.
+        connection = session.connection()
+        record = _edited(connection, report_id)
         templates = load_template_set(record.template_year)
         wanted = {str(parse_address(a, templates)): v for a, v in values}
-        existing = dict(
-            session.execute(
-                select(CellValue.address, CellValue.fen).where(
-                    CellValue.report_id == report_id, CellValue.address.in_(wanted)
-                )
-            ).all()
-        )
+        existing = dict(connection.execute(_EXISTING, {"report_id": report_id, "addresses": list(wanted)}).all())
         edits = [CellEdit(a, existing.get(a), v) for a, v in wanted.items() if existing.get(a) != v]
         if edits:
-            _apply(session, record, edits, source, now)
-            record.updated_at = now
+            _apply(connection, report_id, record.amount_unit, edits, source, now)
+            connection.execute(_TOUCHED, {"report_id": report_id, "now": now})
         for key, label in (labels or {}).items():
             table, row = parse_row_key(key, templates)
             _write_label(session, report_id, f"{table}:{row}", label, source, now)
@@ -476,30 +473,57 @@ def _cells(session: Session, report_id: int) -> dict[str, int]:
     return dict(rows.all())
 
 
-def _apply(session: Session, record: ReportRecord, edits: list[CellEdit], source: str, now: datetime) -> None:
+def _edited(connection, report_id: int):
+    """The report's status, year, template year and unit, read for an edit; refused when missing or locked."""
+    record = connection.execute(_EDITED, {"report_id": report_id}).first()
+    if record is None:
+        raise ReportNotFound(f"数据库中没有编号为 {report_id} 的报表")
+    if record.status == STATUS_LOCKED:  # only then is the unit's name needed, for the message
+        _refuse_if_locked(record, connection.execute(_UNIT_NAME, {"report_id": report_id}).scalar_one())
+    return record
+
+
+_EDITED = select(ReportRecord.status, ReportRecord.year, ReportRecord.template_year, ReportRecord.amount_unit).where(
+    ReportRecord.id == bindparam("report_id")
+)
+_UNIT_NAME = select(Unit.name).join(ReportRecord).where(ReportRecord.id == bindparam("report_id"))
+_EXISTING = select(CellValue.address, CellValue.fen).where(
+    CellValue.report_id == bindparam("report_id"), CellValue.address.in_(bindparam("addresses", expanding=True))
+)
+_TOUCHED = (
+    update(ReportRecord.__table__)
+    .where(ReportRecord.__table__.c.id == bindparam("report_id"))
+    .values(updated_at=bindparam("now"))
+)
+_UPSERT = sqlite_insert(CellValue.__table__)
+_UPSERT = _UPSERT.on_conflict_do_update(index_elements=["report_id", "address"], set_={"fen": _UPSERT.excluded.fen})
+_REMOVE = delete(CellValue.__table__).where(
+    CellValue.__table__.c.report_id == bindparam("report_id"),
+    CellValue.__table__.c.address.in_(bindparam("addresses", expanding=True)),
+)
+_LOG = insert(EditLogEntry.__table__)
+
+
+def _apply(connection, report_id: int, amount_unit: str, edits: list[CellEdit], source: str, now: datetime) -> None:
     """Write the edits and their log entries (in bulk: an import is hundreds of cells)."""
     removed = [e.address for e in edits if e.new is None]
     if removed:
-        session.execute(delete(CellValue).where(CellValue.report_id == record.id, CellValue.address.in_(removed)))
-    written = [{"report_id": record.id, "address": e.address, "fen": e.new} for e in edits if e.new is not None]
+        connection.execute(_REMOVE, {"report_id": report_id, "addresses": removed})
+    written = [{"report_id": report_id, "address": e.address, "fen": e.new} for e in edits if e.new is not None]
     if written:
-        upsert = sqlite_insert(CellValue)
-        session.execute(
-            upsert.on_conflict_do_update(index_elements=["report_id", "address"], set_={"fen": upsert.excluded.fen}),
-            written,
-        )
+        connection.execute(_UPSERT, written)
     if edits:
         user = current_user()
-        session.execute(
-            insert(EditLogEntry),
+        connection.execute(
+            _LOG,
             [
                 {
-                    "report_id": record.id,
+                    "report_id": report_id,
                     "at": now,
                     "os_user": user,
                     "address": e.address,
-                    "old_value": _text(e.old, record),
-                    "new_value": _text(e.new, record),
+                    "old_value": _text(e.old, amount_unit),
+                    "new_value": _text(e.new, amount_unit),
                     "source": source,
                 }
                 for e in edits
@@ -507,8 +531,8 @@ def _apply(session: Session, record: ReportRecord, edits: list[CellEdit], source
         )
 
 
-def _text(fen: int | None, record: ReportRecord) -> str | None:
-    return None if fen is None else amount_text(fen, record.amount_unit)
+def _text(fen: int | None, amount_unit: str) -> str | None:
+    return None if fen is None else amount_text(fen, amount_unit)
 
 
 _log = log_entry
