@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from core.money import amount_text
 from core.report import Report, parse_address, parse_row_key
@@ -22,7 +22,6 @@ from db.history import (
     count_entries_after,
     latest_entry_id,
     log_entry,
-    selfeval_changes,
     write_restore_note,
 )
 from db.lock import current_user
@@ -38,14 +37,9 @@ from db.models import (
     Explanation,
     ReportRecord,
     RowLabel,
-    SelfEvalGoal,
-    SelfEvalHeaderField,
-    SelfEvalIndicator,
-    SelfEvalLevel1,
-    SelfEvalLevel2,
-    SelfEvalTable,
     Unit,
 )
+from db.selfeval_store import load_tables, replace_selfeval, selfeval_dict
 
 
 class ReportExists(DatabaseError):
@@ -187,7 +181,7 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
                 session.add(_log(record.id, now, f"{key}:名称", old_labels.get(key), report.labels.get(key), source))
         session.execute(delete(RowLabel).where(RowLabel.report_id == record.id))
         session.add_all(RowLabel(report_id=record.id, row_key=k, label=v) for k, v in report.labels.items())
-        _replace_selfeval(session, record.id, report.selfeval, source, now)
+        replace_selfeval(session, record.id, report.selfeval, source, now)
         return record.id
 
 
@@ -226,7 +220,7 @@ def load_report(db: Database, report_id: int) -> Report:
         record = session.get(ReportRecord, report_id)
         if record is None:
             raise ReportNotFound(f"数据库中没有编号为 {report_id} 的报表")
-        tables = _selfeval_tables(session, report_id)
+        tables = load_tables(session, report_id)
         return Report(
             unit_name=record.unit.name,
             year=record.year,
@@ -235,7 +229,7 @@ def load_report(db: Database, report_id: int) -> Report:
             unit_kind=record.unit.kind,
             cells=_cells(session, report_id),
             labels=_labels(session, report_id),
-            selfeval=[_selfeval_dict(t) for t in tables],
+            selfeval=[selfeval_dict(t) for t in tables],
         )
 
 
@@ -313,33 +307,12 @@ def set_selfeval(
         raise ValueError(f"unknown edit source {source!r}")
     now = datetime.now()
     with _writing(db) as session:
-        record = _record(session, report_id)
-        _refuse_if_locked(record, record.unit.name)
-        changed = _replace_selfeval(session, report_id, tables, source, now, positions)
+        connection = session.connection()
+        _edited(connection, report_id)
+        changed = replace_selfeval(session, report_id, tables, source, now, positions)
         if changed:
-            record.updated_at = now
+            connection.execute(_TOUCHED, {"report_id": report_id, "now": now})
         return changed
-
-
-def _replace_selfeval(
-    session: Session, report_id: int, tables: list[dict[str, Any]], source: str, now, positions=None
-) -> int:
-    wanted = None if positions is None else set(positions)
-    old = {t.position: _selfeval_dict(t) for t in _selfeval_tables(session, report_id, wanted)}
-    rows = _selfeval_rows(report_id, tables, wanted)
-    new = {row.position: _selfeval_dict(row) for row in rows}  # as stored, so equal means unchanged
-    differ = {i for i in old.keys() | new.keys() if old.get(i) != new.get(i)}
-    changes = selfeval_changes(old, new)
-    if not differ:
-        return 0
-    # Only the tables that differ are rewritten (a keystroke in one of ten tables writes one).
-    session.execute(
-        delete(SelfEvalTable).where(SelfEvalTable.report_id == report_id, SelfEvalTable.position.in_(differ))
-    )
-    session.flush()
-    session.add_all(row for row in rows if row.position in differ)
-    session.add_all(_log(report_id, now, address, before, after, source) for address, before, after in changes)
-    return len(changes)
 
 
 def set_status(db: Database, report_id: int, status: str, source: str = "typed") -> None:
@@ -447,27 +420,6 @@ def _labels(session: Session, report_id: int) -> dict[str, str]:
     return dict(rows.all())
 
 
-def _selfeval_tables(session: Session, report_id: int, positions: set[int] | None = None) -> list[SelfEvalTable]:
-    """The report's tables (only those at `positions`, when given), with everything below them."""
-    where = [SelfEvalTable.report_id == report_id]
-    if positions is not None:
-        where.append(SelfEvalTable.position.in_(positions))
-    return list(
-        session.scalars(
-            select(SelfEvalTable)
-            .where(*where)
-            .order_by(SelfEvalTable.position)
-            .options(
-                selectinload(SelfEvalTable.header),
-                selectinload(SelfEvalTable.goals)
-                .selectinload(SelfEvalGoal.groups)
-                .selectinload(SelfEvalLevel1.groups)
-                .selectinload(SelfEvalLevel2.indicators),
-            )
-        ).all()
-    )
-
-
 def _cells(session: Session, report_id: int) -> dict[str, int]:
     rows = session.execute(select(CellValue.address, CellValue.fen).where(CellValue.report_id == report_id))
     return dict(rows.all())
@@ -536,105 +488,3 @@ def _text(fen: int | None, amount_unit: str) -> str | None:
 
 
 _log = log_entry
-
-
-# -- self-evaluation tables: the report file's nested dicts ↔ rows ----------------------------
-
-_BUDGET = {"A": "budget_a", "B": "budget_b", "rate": "budget_rate", "score": "budget_score", "points": "budget_points"}
-
-
-def _selfeval_rows(
-    report_id: int, tables: list[dict[str, Any]], positions: set[int] | None = None
-) -> list[SelfEvalTable]:
-    rows = []
-    for position, data in enumerate(tables):
-        if positions is not None and position not in positions:
-            continue
-        budget = data.get("budget") or {}
-        table = SelfEvalTable(
-            report_id=report_id,
-            position=position,
-            kind=str(data.get("kind", "项目")),
-            total=data.get("total"),
-            reason=data.get("reason"),
-            measures=data.get("measures"),
-            **{column: budget.get(key) for key, column in _BUDGET.items()},
-        )
-        table.header = [
-            SelfEvalHeaderField(position=i, name=name, value=str(value))
-            for i, (name, value) in enumerate((data.get("header") or {}).items())
-        ]
-        table.goals = [
-            SelfEvalGoal(
-                position=g,
-                name=goal.get("name"),
-                points=goal.get("points"),
-                groups=[
-                    SelfEvalLevel1(
-                        position=i,
-                        name=group.get("level1"),
-                        points=group.get("points"),
-                        groups=[
-                            SelfEvalLevel2(
-                                position=j,
-                                name=sub.get("level2"),
-                                points=sub.get("points"),
-                                indicators=[
-                                    SelfEvalIndicator(position=k, **{f: ind.get(f) for f in _INDICATOR_FIELDS})
-                                    for k, ind in enumerate(sub.get("indicators") or [])
-                                ],
-                            )
-                            for j, sub in enumerate(group.get("groups") or [])
-                        ],
-                    )
-                    for i, group in enumerate(goal.get("groups") or [])
-                ],
-            )
-            for g, goal in enumerate(data.get("goals") or [])
-        ]
-        rows.append(table)
-    return rows
-
-
-_INDICATOR_FIELDS = ("name", "weight", "target", "actual", "score")
-
-
-def _present(**fields: Any) -> dict[str, Any]:
-    """A report-file object: fields not printed in this layout are left out."""
-    return {k: v for k, v in fields.items() if v is not None}
-
-
-def _selfeval_dict(table: SelfEvalTable) -> dict[str, Any]:
-    return _present(
-        kind=table.kind,
-        header={f.name: f.value for f in table.header},
-        budget=_present(**{key: getattr(table, column) for key, column in _BUDGET.items()}),
-        goals=[
-            _present(
-                name=goal.name,
-                points=goal.points,
-                groups=[
-                    _present(
-                        level1=group.name,
-                        points=group.points,
-                        groups=[
-                            _present(
-                                level2=sub.name,
-                                points=sub.points,
-                                indicators=[
-                                    _present(**{f: getattr(ind, f) for f in _INDICATOR_FIELDS})
-                                    for ind in sub.indicators
-                                ],
-                            )
-                            for sub in group.groups
-                        ],
-                    )
-                    for group in goal.groups
-                ],
-            )
-            for goal in table.goals
-        ],
-        total=table.total,
-        reason=table.reason,
-        measures=table.measures,
-    )
