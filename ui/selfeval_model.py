@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QComboBox,
     QHeaderView,
     QLabel,
@@ -92,6 +93,10 @@ def findings_tooltip(session: OpenReport, address: str | None) -> str | None:
     return "\n\n".join(lines) or None
 
 
+_FIXED = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _FIXED | Qt.ItemFlag.ItemIsEditable
+
+
 @dataclass(frozen=True)
 class _Row:
     path: IndicatorPath
@@ -100,6 +105,12 @@ class _Row:
     goal: Goal
     level1: Level1
     level2: Level2
+
+
+def _shown(row: _Row) -> tuple:
+    """Everything a grid row shows (text, colours that do not come from findings, tooltips), to compare."""
+    groups = (row.goal, row.level1, row.level2)
+    return row.raw, row.indicator, tuple((g.name, g.points, g.row) for g in groups)
 
 
 class IndicatorModel(QAbstractTableModel):
@@ -116,6 +127,7 @@ class IndicatorModel(QAbstractTableModel):
         #: Why the last edit was not taken (None when it was): the editor stays open and shows it at the cell.
         self.refusal: str | None = None
         self.rows, self.evaluation = self._read()
+        self._cells: dict[str, list[tuple[int, int]]] | None = None  # address → places, made when needed
         session.changed.connect(self._on_change)
 
     def table(self) -> dict:
@@ -133,22 +145,40 @@ class IndicatorModel(QAbstractTableModel):
         rows = [_Row(path, raw, *p) for (path, *_, raw), p in zip(walk_indicators(table), parsed, strict=True)]
         return rows, evaluation
 
-    def reload(self) -> None:
+    def reload(self, changes: OpChanges | None = None) -> None:
+        """Read the table again; with `changes` (an edit's), only the rows that look different and the
+        cells whose findings changed are repainted, when the indicators kept their places."""
         rows, evaluation = self._read()
-        if len(rows) == len(self.rows):
-            self.rows, self.evaluation = rows, evaluation
-            self._recolour()
-        else:
+        if len(rows) != len(self.rows):
             self.beginResetModel()
             self.rows, self.evaluation = rows, evaluation
+            self._cells = None
             self.endResetModel()
+            return
+        same_places = (
+            changes is not None
+            and self.evaluation is not None
+            and evaluation is not None
+            and evaluation.table == self.evaluation.table
+            and all(old.path == new.path for old, new in zip(self.rows, rows, strict=True))
+        )
+        old_rows = self.rows
+        self.rows, self.evaluation = rows, evaluation
+        self._cells = None
+        if not same_places:
+            self._recolour()
+            return
+        for n, (old, new) in enumerate(zip(old_rows, rows, strict=True)):
+            if _shown(old) != _shown(new):
+                self.dataChanged.emit(self.index(n, 0), self.index(n, len(COLUMNS) - 1))
+        self._recolour_findings(changes)
 
     def _on_change(self, changes: OpChanges) -> None:
-        """This table's content changed: read it again; its findings changed: recolour."""
+        """This table's content changed: read it again; its findings changed: recolour their cells."""
         if self.table_index in changes.selfeval or changes.selfeval_list:
-            self.reload()
-        elif any(f.table == self.table_name() for f in changes.audit.appeared + changes.audit.disappeared):
-            self._recolour()
+            self.reload(changes)
+        else:
+            self._recolour_findings(changes)
 
     def table_name(self) -> str:
         return self.evaluation.table if self.evaluation else ""
@@ -156,6 +186,24 @@ class IndicatorModel(QAbstractTableModel):
     def _recolour(self, _change=None) -> None:
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+
+    def _recolour_findings(self, changes: OpChanges) -> None:
+        """Repaint the cells of this table's findings that came or went."""
+        name = self.table_name()
+        found = [f for f in changes.audit.appeared + changes.audit.disappeared if f.table == name]
+        if not found or not self.rows:
+            return
+        if self._cells is None:
+            self._cells = {}
+            for row in range(len(self.rows)):
+                for column in range(len(COLUMNS)):
+                    address = self.address(row, column)
+                    if address:
+                        self._cells.setdefault(address, []).append((row, column))
+        for address in {c for f in found for c in f.cells}:
+            for row, column in self._cells.get(address, ()):
+                index = self.index(row, column)
+                self.dataChanged.emit(index, index)
 
     def address(self, row: int, column: int) -> str | None:
         r, ev = self.rows[row], self.evaluation
@@ -245,10 +293,7 @@ class IndicatorModel(QAbstractTableModel):
     def flags(self, index: QModelIndex):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if not self.session.locked and index.column() != SUGGESTED:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        return _FIXED if self.session.locked or index.column() == SUGGESTED else _EDITABLE
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         self.write_failed, self.refusal = False, None
@@ -412,6 +457,27 @@ class IndicatorView(QTableView):
         model.modelReset.connect(lambda: self.go_to(*self._kept))
         # After the editor closes, so that Enter does not move the cursor off the moved indicator.
         model.moved.connect(lambda row, column: QTimer.singleShot(0, self, lambda: self.go_to(row, column)))
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # QAbstractItemView repaints the whole viewport when focus comes back (after every Enter, from
+        # the closed editor): only the current cell and the selection look different. Without a current
+        # cell Qt's own handler picks one (and repaints all), as before.
+        if not self.currentIndex().isValid():
+            super().focusInEvent(event)
+            return
+        QAbstractScrollArea.focusInEvent(self, event)
+        self._repaint_current()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        QAbstractScrollArea.focusOutEvent(self, event)
+        self._repaint_current()
+
+    def _repaint_current(self) -> None:
+        current = self.currentIndex()
+        if current.isValid():
+            self.viewport().update(self.visualRect(current))
+        if self.selectionModel() is not None:
+            self.viewport().update(self.visualRegionForSelection(self.selectionModel().selection()))
 
     def _current(self) -> tuple[int, int]:
         current = self.currentIndex()
