@@ -11,7 +11,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from db.history import log_entry, selfeval_changes
@@ -82,40 +82,20 @@ def load_tables(session: Session, report_id: int, positions: set[int] | None = N
     one statement per level.
     """
     connection = session.connection()
-    table = SelfEvalTable.__table__
-    where = [table.c.report_id == report_id]
-    if positions is not None:
-        where.append(table.c.position.in_(sorted(positions)))
+    chosen = positions is not None
+    parameters = {"report_id": report_id, "positions": sorted(positions)} if chosen else {"report_id": report_id}
 
-    def level(model, parent_key: str, *joins) -> dict[int, list[SimpleNamespace]]:
+    def level(model) -> dict[int, list[SimpleNamespace]]:
         """Rows of `model` below the chosen tables, by their parent's id, in printed order."""
-        columns = model.__table__.c
-        statement = select(model.__table__)
-        for child, parent in joins:
-            statement = statement.join(parent.__table__, getattr(child.__table__.c, _PARENT[child]) == parent.id)
-        statement = statement.where(*where).order_by(columns[parent_key], columns.position)
         found: dict[int, list[SimpleNamespace]] = {}
-        for row in connection.execute(statement):
+        parent_key = _PARENT[model]
+        for row in connection.execute(_reading(model, chosen), parameters):
             found.setdefault(getattr(row, parent_key), []).append(SimpleNamespace(**row._mapping))
         return found
 
-    up_to_table = [(SelfEvalGoal, SelfEvalTable)]
-    headers = level(SelfEvalHeaderField, "table_id", (SelfEvalHeaderField, SelfEvalTable))
-    goals = level(SelfEvalGoal, "table_id", *up_to_table)
-    level1 = level(SelfEvalLevel1, "goal_id", (SelfEvalLevel1, SelfEvalGoal), *up_to_table)
-    level2 = level(
-        SelfEvalLevel2, "level1_id", (SelfEvalLevel2, SelfEvalLevel1), (SelfEvalLevel1, SelfEvalGoal), *up_to_table
-    )
-    indicators = level(
-        SelfEvalIndicator,
-        "level2_id",
-        (SelfEvalIndicator, SelfEvalLevel2),
-        (SelfEvalLevel2, SelfEvalLevel1),
-        (SelfEvalLevel1, SelfEvalGoal),
-        *up_to_table,
-    )
+    headers, goals, level1, level2, indicators = (level(m) for m in _ORM[1:])
     tables = []
-    for row in connection.execute(select(table).where(*where).order_by(table.c.position)):
+    for row in connection.execute(_reading(SelfEvalTable, chosen), parameters):
         node = SimpleNamespace(**row._mapping)
         node.header = headers.get(node.id, [])
         node.goals = goals.get(node.id, [])
@@ -136,6 +116,39 @@ _PARENT = {
     SelfEvalLevel1: "goal_id",
     SelfEvalLevel2: "level1_id",
     SelfEvalIndicator: "level2_id",
+}
+
+
+_STATEMENTS: dict[tuple[type, bool], Any] = {}
+
+
+def _reading(model, chosen: bool):
+    """The statement that reads a level's rows for one report (`chosen`: of the tables at `positions`),
+    made once: a keystroke runs six of them."""
+    key = (model, chosen)
+    if key not in _STATEMENTS:
+        table = SelfEvalTable.__table__
+        statement = select(model.__table__)
+        child = model
+        while child is not SelfEvalTable:  # join up to the table: header/goal → table, 一级 → goal → table …
+            parent = _UP[child]
+            statement = statement.join(parent.__table__, child.__table__.c[_PARENT[child]] == parent.__table__.c.id)
+            child = parent
+        statement = statement.where(table.c.report_id == bindparam("report_id"))
+        if chosen:
+            statement = statement.where(table.c.position.in_(bindparam("positions", expanding=True)))
+        columns = model.__table__.c
+        order = [columns.position] if model is SelfEvalTable else [columns[_PARENT[model]], columns.position]
+        _STATEMENTS[key] = statement.order_by(*order)
+    return _STATEMENTS[key]
+
+
+_UP = {
+    SelfEvalHeaderField: SelfEvalTable,
+    SelfEvalGoal: SelfEvalTable,
+    SelfEvalLevel1: SelfEvalGoal,
+    SelfEvalLevel2: SelfEvalLevel1,
+    SelfEvalIndicator: SelfEvalLevel2,
 }
 
 
