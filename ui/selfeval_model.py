@@ -7,10 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QAbstractScrollArea,
     QComboBox,
     QHeaderView,
     QLabel,
@@ -465,14 +464,16 @@ class IndicatorView(QTableView):
         if not self.currentIndex().isValid():
             super().focusInEvent(event)
             return
-        QAbstractScrollArea.focusInEvent(self, event)
+        event.accept()
         self._repaint_current()
 
     def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        QAbstractScrollArea.focusOutEvent(self, event)
+        event.accept()
         self._repaint_current()
 
     def _repaint_current(self) -> None:
+        """The frame, the current cell and the selection (as `ui.table_view.BodyView` does)."""
+        self.update(QRegion(self.rect()).subtracted(QRegion(self.contentsRect())))
         current = self.currentIndex()
         if current.isValid():
             self.viewport().update(self.visualRect(current))
