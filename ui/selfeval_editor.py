@@ -301,8 +301,12 @@ class SelfEvalEditor(QWidget):
         self.title.setText(f"{self.session.info.year}年度{kind}绩效自评表　{evaluation.name}")
         for field in self.fields:
             if field not in self._unsaved and not (field.hasFocus() and field.isModified()):
-                field.setText(field.stored(table))
-                field.setCursorPosition(0)
+                text = field.stored(table)
+                if field.text() != text:  # setting the same text repaints the entry all the same
+                    field.setText(text)
+                if field.cursorPosition():
+                    field.setCursorPosition(0)
+                field.deselect()
                 field.setModified(False)
         for box in (self.reason, self.measures):
             text = str(table.get(box.key) or "")
