@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -112,6 +111,20 @@ def _shown(row: _Row) -> tuple:
     return row.raw, row.indicator, tuple((g.name, g.points, g.row) for g in groups)
 
 
+def _copied(value):
+    """A copy of a report-file table to change: its dicts and lists new, its values (text, numbers) shared."""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    return value
+
+
+def _places(row: _Row) -> tuple:
+    """What a grid row's cell addresses are made of (its indicator's and its groups' printed rows)."""
+    return row.indicator.row, row.goal.row, row.level1.row, row.level2.row
+
+
 class IndicatorModel(QAbstractTableModel):
     """The 三级指标 of one table, one row each in printed order; edits go through the session."""
 
@@ -163,7 +176,8 @@ class IndicatorModel(QAbstractTableModel):
         )
         old_rows = self.rows
         self.rows, self.evaluation = rows, evaluation
-        self._cells = None
+        if not same_places or any(_places(old) != _places(new) for old, new in zip(old_rows, rows, strict=True)):
+            self._cells = None  # the cells' addresses changed
         if not same_places:
             self._recolour()
             return
@@ -333,7 +347,7 @@ class IndicatorModel(QAbstractTableModel):
             return None
         # Only this table is copied and changed: the others stay the very objects the session holds.
         tables = list(self.session.checker.selfeval)
-        table = tables[self.table_index] = copy.deepcopy(tables[self.table_index])
+        table = tables[self.table_index] = _copied(tables[self.table_index])
         keeper = PointsKeeper(table)
         result = change(table)
         keeper.apply(table)
