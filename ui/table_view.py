@@ -506,6 +506,8 @@ class TableView(QWidget):
 
     def _widen_if_needed(self, first: QModelIndex, last: QModelIndex, _roles=()) -> None:
         """A figure grown wider than its column (an edit, 元 instead of 万元) widens it at once."""
+        if _roles and Qt.ItemDataRole.DisplayRole not in _roles:
+            return  # a finding's colour, not a figure
         metrics = self.body.fontMetrics()
         for row in range(first.row(), last.row() + 1):
             for column in range(first.column(), last.column() + 1):
