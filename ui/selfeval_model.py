@@ -91,6 +91,19 @@ def findings_tooltip(session: OpenReport, address: str | None) -> str | None:
     return "\n\n".join(lines) or None
 
 
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.UserRole,
+    }
+)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _FIXED = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE = _FIXED | Qt.ItemFlag.ItemIsEditable
 
@@ -139,6 +152,7 @@ class IndicatorModel(QAbstractTableModel):
         #: Why the last edit was not taken (None when it was): the editor stays open and shows it at the cell.
         self.refusal: str | None = None
         self.rows, self.evaluation = self._read()
+        self._differing: dict[IndicatorPath, bool] = {}  # whether 建议得分 differs from 得分, by indicator
         self._cells: dict[str, list[tuple[int, int]]] | None = None  # address → places, made when needed
         session.changed.connect(self._on_change)
 
@@ -164,7 +178,7 @@ class IndicatorModel(QAbstractTableModel):
         if len(rows) != len(self.rows):
             self.beginResetModel()
             self.rows, self.evaluation = rows, evaluation
-            self._cells = None
+            self._cells, self._differing = None, {}
             self.endResetModel()
             return
         same_places = (
@@ -176,6 +190,7 @@ class IndicatorModel(QAbstractTableModel):
         )
         old_rows = self.rows
         self.rows, self.evaluation = rows, evaluation
+        self._differing = {}
         if not same_places or any(_places(old) != _places(new) for old, new in zip(old_rows, rows, strict=True)):
             self._cells = None  # the cells' addresses changed
         if not same_places:
@@ -249,10 +264,11 @@ class IndicatorModel(QAbstractTableModel):
         return COLUMNS[section] if orientation == Qt.Orientation.Horizontal else str(section + 1)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # Painting asks every visible cell for a dozen roles; those not answered here are refused at once.
+        if role not in _ROLES or not index.isValid():
             return None
         r, column = self.rows[index.row()], index.column()
-        group = {GOAL: r.goal, LEVEL1: r.level1, LEVEL2: r.level2}.get(column)
+        group = (r.goal, r.level1, r.level2)[column] if column <= LEVEL2 else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if group is not None:
                 return group.name
@@ -261,7 +277,7 @@ class IndicatorModel(QAbstractTableModel):
             value = r.raw.get(FIELDS[column])
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (WEIGHT, SCORE, SUGGESTED):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _RIGHT
         if role == Qt.ItemDataRole.BackgroundRole:
             repeated = group is not None and index.row() and self._same_group(index.row(), column)
             severity = None if repeated else worst(self.session.findings_at(self.address(index.row(), column) or ""))
@@ -288,8 +304,11 @@ class IndicatorModel(QAbstractTableModel):
         return self.rows[row].path[:depth] == self.rows[row - 1].path[:depth]
 
     def _differs(self, r: _Row) -> bool:
-        score = suggested_score(r.indicator)
-        return score is not None and r.indicator.score != score
+        differs = self._differing.get(r.path)
+        if differs is None:  # asked twice per paint of the cell (colour and font): worked out once per reading
+            score = suggested_score(r.indicator)
+            differs = self._differing[r.path] = score is not None and r.indicator.score != score
+        return differs
 
     def _tooltip(self, row: int, column: int, group) -> str | None:
         parts = []
