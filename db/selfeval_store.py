@@ -11,11 +11,13 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.history import log_entry, selfeval_changes
+from db.history import selfeval_changes
+from db.lock import current_user
 from db.models import (
+    EditLogEntry,
     SelfEvalGoal,
     SelfEvalHeaderField,
     SelfEvalIndicator,
@@ -71,7 +73,16 @@ def replace_selfeval(
         )
         session.flush()
         session.add_all(selfeval_rows(report_id, tables, rebuilt & rows.keys(), orm=True))
-    session.add_all(log_entry(report_id, now, address, before, after, source) for address, before, after in changes)
+    if changes:
+        session.flush()  # entries added before these (an import's) keep their place in the log
+        user = current_user()
+        connection.execute(
+            insert(EditLogEntry.__table__),
+            [
+                dict(report_id=report_id, at=now, os_user=user, address=a, old_value=b, new_value=c, source=source)
+                for a, b, c in changes
+            ],
+        )
     return len(changes)
 
 
