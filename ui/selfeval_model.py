@@ -118,10 +118,20 @@ class _Row:
     level2: Level2
 
 
-def _shown(row: _Row) -> tuple:
-    """Everything a grid row shows (text, colours that do not come from findings, tooltips), to compare."""
-    groups = (row.goal, row.level1, row.level2)
-    return row.raw, row.indicator, tuple((g.name, g.points, g.row) for g in groups)
+def _changed_columns(old: _Row, new: _Row) -> list[int]:
+    """The columns of a grid row that show something else (text, a colour or font not from findings, a
+    tooltip): a group's by its name, 分值 and place, a value's by its text, 建议得分 by the indicator."""
+    if old.raw == new.raw and old.indicator == new.indicator:
+        columns = []
+    else:
+        columns = [c for c, f in FIELDS.items() if old.raw.get(f) != new.raw.get(f)]
+        if old.indicator != new.indicator:
+            columns.append(SUGGESTED)
+    for column, before, after in ((GOAL, old.goal, new.goal), (LEVEL1, old.level1, new.level1),
+                                  (LEVEL2, old.level2, new.level2)):  # fmt: skip
+        if (before.name, before.points, before.row) != (after.name, after.points, after.row):
+            columns.append(column)
+    return columns
 
 
 def _copied(value):
@@ -197,8 +207,9 @@ class IndicatorModel(QAbstractTableModel):
             self._recolour()
             return
         for n, (old, new) in enumerate(zip(old_rows, rows, strict=True)):
-            if _shown(old) != _shown(new):
-                self.dataChanged.emit(self.index(n, 0), self.index(n, len(COLUMNS) - 1))
+            for column in _changed_columns(old, new):
+                index = self.index(n, column)
+                self.dataChanged.emit(index, index)
         self._recolour_findings(changes)
 
     def _on_change(self, changes: OpChanges) -> None:
