@@ -16,7 +16,7 @@ from core.catalogue import KINDS as CATALOGUE_KINDS
 from core.catalogue import addition_problem
 from core.findings import Finding
 from core.report import Report, parse_address
-from core.selfeval import selfevaluations
+from core.selfeval import SelfEvaluation, selfevaluations
 from core.status import STATUS_LOCKED
 from core.templates import TemplateSet
 from db import repository
@@ -229,20 +229,24 @@ class ReportSession:
     def edit_selfeval(self, tables: list[dict[str, Any]], text: str, source: str = "typed") -> Outcome:
         """Put the self-evaluation tables as given; only the tables that differ are written and re-checked."""
         current = self.checker.selfeval
-        with failing_as_operation():
-            selfevaluations(Report(self.checker.unit_name, self.checker.year, selfeval=tables))  # refuse first
-        if list(tables) == list(current):
+        if not isinstance(tables, list):
+            with failing_as_operation():
+                selfevaluations(Report(self.checker.unit_name, self.checker.year, selfeval=tables))  # says why
+        changed = _differing(tables, current)
+        with failing_as_operation():  # refuse first; the tables that did not change were read when they came in
+            for i in sorted(changed):
+                if i < len(tables):
+                    SelfEvaluation.from_dict(tables[i], i + 1)
+        if not changed:
             return NOTHING_DONE
-        changes = self._apply_selfeval(list(tables), source)
+        changes = self._apply_selfeval(list(tables), source, changed)
         return Outcome(changes, Step(text, selfeval_before=tuple(current), selfeval_after=tuple(tables)))
 
-    def _apply_selfeval(self, tables: list[dict[str, Any]], source: str) -> OpChanges:
-        current = self.checker.selfeval
-        changed = frozenset(
-            i
-            for i in range(max(len(tables), len(current)))
-            if i >= len(tables) or i >= len(current) or tables[i] != current[i]
-        )
+    def _apply_selfeval(
+        self, tables: list[dict[str, Any]], source: str, changed: frozenset[int] | None = None
+    ) -> OpChanges:
+        if changed is None:
+            changed = _differing(tables, self.checker.selfeval)
         names_before = self.checker.selfeval_names()
         with failing_as_operation():
             repository.set_selfeval(self.db, self.report_id, tables, source, positions=changed)
@@ -479,3 +483,12 @@ class ReportSession:
         for finding in change.appeared:
             for cell in finding.cells:
                 self.by_cell.setdefault(cell, {})[finding.key] = finding
+
+
+def _differing(tables: list[dict[str, Any]], current: list[dict[str, Any]]) -> frozenset[int]:
+    """The places where two lists of self-evaluation tables differ (a table added or gone counts)."""
+    return frozenset(
+        i
+        for i in range(max(len(tables), len(current)))
+        if i >= len(tables) or i >= len(current) or tables[i] != current[i]
+    )

@@ -10,9 +10,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from core.money import amount_text
 from core.report import Report, parse_address, parse_row_key
@@ -24,7 +24,6 @@ from db.history import (
     count_entries_after,
     latest_entry_id,
     log_entry,
-    selfeval_changes,
     write_restore_note,
 )
 from db.lock import current_user
@@ -40,15 +39,10 @@ from db.models import (
     Explanation,
     ReportRecord,
     RowLabel,
-    SelfEvalGoal,
-    SelfEvalHeaderField,
-    SelfEvalIndicator,
-    SelfEvalLevel1,
-    SelfEvalLevel2,
-    SelfEvalTable,
     Unit,
 )
 from db.narrative import read_answers, replace_answers, write_answers
+from db.selfeval_store import load_tables, replace_selfeval, selfeval_dict
 
 
 class ReportExists(DatabaseError):
@@ -187,14 +181,15 @@ def import_report(db: Database, report: Report, replace: bool = False, source: s
             for a in sorted(old_cells.keys() | report.cells.keys())
             if old_cells.get(a) != report.cells.get(a)
         ]
-        _apply(session, record, edits, source, now)
+        session.flush()  # the entries above go into the log before the cells' (they are written directly)
+        _apply(session.connection(), record.id, record.amount_unit, edits, source, now)
         old_labels = _labels(session, record.id)
         for key in sorted(old_labels.keys() | report.labels.keys()):
             if old_labels.get(key) != report.labels.get(key):
                 session.add(_log(record.id, now, f"{key}:名称", old_labels.get(key), report.labels.get(key), source))
         session.execute(delete(RowLabel).where(RowLabel.report_id == record.id))
         session.add_all(RowLabel(report_id=record.id, row_key=k, label=v) for k, v in report.labels.items())
-        _replace_selfeval(session, record.id, report.selfeval, source, now)
+        replace_selfeval(session, record.id, report.selfeval, source, now)
         replace_additions(session, record.id, report.catalogue_additions, source, now)
         replace_answers(session, record.id, report.narrative, source, now)
         return record.id
@@ -243,7 +238,7 @@ def load_report(db: Database, report_id: int) -> Report:
         record = session.get(ReportRecord, report_id)
         if record is None:
             raise ReportNotFound(f"数据库中没有编号为 {report_id} 的报表")
-        tables = _selfeval_tables(session, report_id)
+        tables = load_tables(session, report_id)
         return Report(
             unit_name=record.unit.name,
             year=record.year,
@@ -253,7 +248,7 @@ def load_report(db: Database, report_id: int) -> Report:
             region=record.region,
             cells=_cells(session, report_id),
             labels=_labels(session, report_id),
-            selfeval=[_selfeval_dict(t) for t in tables],
+            selfeval=[selfeval_dict(t) for t in tables],
             catalogue_additions=read_additions(session, report_id),
             variants=json.loads(record.layout_variants or "{}"),
             narrative=read_answers(session, report_id),
@@ -284,26 +279,22 @@ def set_cells(
         raise ValueError(f"unknown edit source {source!r}")
     now = datetime.now()
     with _writing(db) as session:
-        record = _record(session, report_id)
-        _refuse_if_locked(record, record.unit.name)
+        # Core statements on the transaction's connection: a keystroke is a handful of small statements,
+        # and the ORM's bookkeeping around them cost more than SQLite's work.
+        connection = session.connection()
+        record = _edited(connection, report_id)
         templates = load_template_set(record.template_year, record.region)
         wanted = {str(parse_address(a, templates)): v for a, v in values}
-        existing = dict(
-            session.execute(
-                select(CellValue.address, CellValue.fen).where(
-                    CellValue.report_id == report_id, CellValue.address.in_(wanted)
-                )
-            ).all()
-        )
+        existing = dict(connection.execute(_EXISTING, {"report_id": report_id, "addresses": list(wanted)}).all())
         edits = [CellEdit(a, existing.get(a), v) for a, v in wanted.items() if existing.get(a) != v]
         if edits:
-            _apply(session, record, edits, source, now)
-            record.updated_at = now
+            _apply(connection, report_id, record.amount_unit, edits, source, now)
+            connection.execute(_TOUCHED, {"report_id": report_id, "now": now})
         for key, label in (labels or {}).items():
             table, row = parse_row_key(key, templates)
             _write_label(session, report_id, f"{table}:{row}", label, source, now)
         if catalogue is not None and write_addition(session, report_id, *catalogue, source, now):
-            record.updated_at = now
+            connection.execute(_TOUCHED, {"report_id": report_id, "now": now})
         return edits
 
 
@@ -349,33 +340,12 @@ def set_selfeval(
         raise ValueError(f"unknown edit source {source!r}")
     now = datetime.now()
     with _writing(db) as session:
-        record = _record(session, report_id)
-        _refuse_if_locked(record, record.unit.name)
-        changed = _replace_selfeval(session, report_id, tables, source, now, positions)
+        connection = session.connection()
+        _edited(connection, report_id)
+        changed = replace_selfeval(session, report_id, tables, source, now, positions)
         if changed:
-            record.updated_at = now
+            connection.execute(_TOUCHED, {"report_id": report_id, "now": now})
         return changed
-
-
-def _replace_selfeval(
-    session: Session, report_id: int, tables: list[dict[str, Any]], source: str, now, positions=None
-) -> int:
-    wanted = None if positions is None else set(positions)
-    old = {t.position: _selfeval_dict(t) for t in _selfeval_tables(session, report_id, wanted)}
-    rows = _selfeval_rows(report_id, tables, wanted)
-    new = {row.position: _selfeval_dict(row) for row in rows}  # as stored, so equal means unchanged
-    differ = {i for i in old.keys() | new.keys() if old.get(i) != new.get(i)}
-    changes = selfeval_changes(old, new)
-    if not differ:
-        return 0
-    # Only the tables that differ are rewritten (a keystroke in one of ten tables writes one).
-    session.execute(
-        delete(SelfEvalTable).where(SelfEvalTable.report_id == report_id, SelfEvalTable.position.in_(differ))
-    )
-    session.flush()
-    session.add_all(row for row in rows if row.position in differ)
-    session.add_all(_log(report_id, now, address, before, after, source) for address, before, after in changes)
-    return len(changes)
 
 
 def set_status(db: Database, report_id: int, status: str, source: str = "typed") -> None:
@@ -493,56 +463,62 @@ def _labels(session: Session, report_id: int) -> dict[str, str]:
     return dict(rows.all())
 
 
-def _selfeval_tables(session: Session, report_id: int, positions: set[int] | None = None) -> list[SelfEvalTable]:
-    """The report's tables (only those at `positions`, when given), with everything below them."""
-    where = [SelfEvalTable.report_id == report_id]
-    if positions is not None:
-        where.append(SelfEvalTable.position.in_(positions))
-    return list(
-        session.scalars(
-            select(SelfEvalTable)
-            .where(*where)
-            .order_by(SelfEvalTable.position)
-            .options(
-                selectinload(SelfEvalTable.header),
-                selectinload(SelfEvalTable.goals)
-                .selectinload(SelfEvalGoal.groups)
-                .selectinload(SelfEvalLevel1.groups)
-                .selectinload(SelfEvalLevel2.indicators),
-            )
-        ).all()
-    )
-
-
 def _cells(session: Session, report_id: int) -> dict[str, int]:
     rows = session.execute(select(CellValue.address, CellValue.fen).where(CellValue.report_id == report_id))
     return dict(rows.all())
 
 
-def _apply(session: Session, record: ReportRecord, edits: list[CellEdit], source: str, now: datetime) -> None:
+def _edited(connection, report_id: int):
+    """The report's status, year, layout (template year, region) and amount unit, read for an edit; refused when missing or locked."""
+    record = connection.execute(_EDITED, {"report_id": report_id}).first()
+    if record is None:
+        raise ReportNotFound(f"数据库中没有编号为 {report_id} 的报表")
+    if record.status == STATUS_LOCKED:  # only then is the unit's name needed, for the message
+        _refuse_if_locked(record, connection.execute(_UNIT_NAME, {"report_id": report_id}).scalar_one())
+    return record
+
+
+_EDITED = select(
+    ReportRecord.status, ReportRecord.year, ReportRecord.template_year, ReportRecord.region, ReportRecord.amount_unit
+).where(ReportRecord.id == bindparam("report_id"))
+_UNIT_NAME = select(Unit.name).join(ReportRecord).where(ReportRecord.id == bindparam("report_id"))
+_EXISTING = select(CellValue.address, CellValue.fen).where(
+    CellValue.report_id == bindparam("report_id"), CellValue.address.in_(bindparam("addresses", expanding=True))
+)
+_TOUCHED = (
+    update(ReportRecord.__table__)
+    .where(ReportRecord.__table__.c.id == bindparam("report_id"))
+    .values(updated_at=bindparam("now"))
+)
+_UPSERT = sqlite_insert(CellValue.__table__)
+_UPSERT = _UPSERT.on_conflict_do_update(index_elements=["report_id", "address"], set_={"fen": _UPSERT.excluded.fen})
+_REMOVE = delete(CellValue.__table__).where(
+    CellValue.__table__.c.report_id == bindparam("report_id"),
+    CellValue.__table__.c.address.in_(bindparam("addresses", expanding=True)),
+)
+_LOG = insert(EditLogEntry.__table__)
+
+
+def _apply(connection, report_id: int, amount_unit: str, edits: list[CellEdit], source: str, now: datetime) -> None:
     """Write the edits and their log entries (in bulk: an import is hundreds of cells)."""
     removed = [e.address for e in edits if e.new is None]
     if removed:
-        session.execute(delete(CellValue).where(CellValue.report_id == record.id, CellValue.address.in_(removed)))
-    written = [{"report_id": record.id, "address": e.address, "fen": e.new} for e in edits if e.new is not None]
+        connection.execute(_REMOVE, {"report_id": report_id, "addresses": removed})
+    written = [{"report_id": report_id, "address": e.address, "fen": e.new} for e in edits if e.new is not None]
     if written:
-        upsert = sqlite_insert(CellValue)
-        session.execute(
-            upsert.on_conflict_do_update(index_elements=["report_id", "address"], set_={"fen": upsert.excluded.fen}),
-            written,
-        )
+        connection.execute(_UPSERT, written)
     if edits:
         user = current_user()
-        session.execute(
-            insert(EditLogEntry),
+        connection.execute(
+            _LOG,
             [
                 {
-                    "report_id": record.id,
+                    "report_id": report_id,
                     "at": now,
                     "os_user": user,
                     "address": e.address,
-                    "old_value": _text(e.old, record),
-                    "new_value": _text(e.new, record),
+                    "old_value": _text(e.old, amount_unit),
+                    "new_value": _text(e.new, amount_unit),
                     "source": source,
                 }
                 for e in edits
@@ -550,110 +526,8 @@ def _apply(session: Session, record: ReportRecord, edits: list[CellEdit], source
         )
 
 
-def _text(fen: int | None, record: ReportRecord) -> str | None:
-    return None if fen is None else amount_text(fen, record.amount_unit)
+def _text(fen: int | None, amount_unit: str) -> str | None:
+    return None if fen is None else amount_text(fen, amount_unit)
 
 
 _log = log_entry
-
-
-# -- self-evaluation tables: the report file's nested dicts ↔ rows ----------------------------
-
-_BUDGET = {"A": "budget_a", "B": "budget_b", "rate": "budget_rate", "score": "budget_score", "points": "budget_points"}
-
-
-def _selfeval_rows(
-    report_id: int, tables: list[dict[str, Any]], positions: set[int] | None = None
-) -> list[SelfEvalTable]:
-    rows = []
-    for position, data in enumerate(tables):
-        if positions is not None and position not in positions:
-            continue
-        budget = data.get("budget") or {}
-        table = SelfEvalTable(
-            report_id=report_id,
-            position=position,
-            kind=str(data.get("kind", "项目")),
-            total=data.get("total"),
-            reason=data.get("reason"),
-            measures=data.get("measures"),
-            **{column: budget.get(key) for key, column in _BUDGET.items()},
-        )
-        table.header = [
-            SelfEvalHeaderField(position=i, name=name, value=str(value))
-            for i, (name, value) in enumerate((data.get("header") or {}).items())
-        ]
-        table.goals = [
-            SelfEvalGoal(
-                position=g,
-                name=goal.get("name"),
-                points=goal.get("points"),
-                groups=[
-                    SelfEvalLevel1(
-                        position=i,
-                        name=group.get("level1"),
-                        points=group.get("points"),
-                        groups=[
-                            SelfEvalLevel2(
-                                position=j,
-                                name=sub.get("level2"),
-                                points=sub.get("points"),
-                                indicators=[
-                                    SelfEvalIndicator(position=k, **{f: ind.get(f) for f in _INDICATOR_FIELDS})
-                                    for k, ind in enumerate(sub.get("indicators") or [])
-                                ],
-                            )
-                            for j, sub in enumerate(group.get("groups") or [])
-                        ],
-                    )
-                    for i, group in enumerate(goal.get("groups") or [])
-                ],
-            )
-            for g, goal in enumerate(data.get("goals") or [])
-        ]
-        rows.append(table)
-    return rows
-
-
-_INDICATOR_FIELDS = ("name", "weight", "target", "actual", "score")
-
-
-def _present(**fields: Any) -> dict[str, Any]:
-    """A report-file object: fields not printed in this layout are left out."""
-    return {k: v for k, v in fields.items() if v is not None}
-
-
-def _selfeval_dict(table: SelfEvalTable) -> dict[str, Any]:
-    return _present(
-        kind=table.kind,
-        header={f.name: f.value for f in table.header},
-        budget=_present(**{key: getattr(table, column) for key, column in _BUDGET.items()}),
-        goals=[
-            _present(
-                name=goal.name,
-                points=goal.points,
-                groups=[
-                    _present(
-                        level1=group.name,
-                        points=group.points,
-                        groups=[
-                            _present(
-                                level2=sub.name,
-                                points=sub.points,
-                                indicators=[
-                                    _present(**{f: getattr(ind, f) for f in _INDICATOR_FIELDS})
-                                    for ind in sub.indicators
-                                ],
-                            )
-                            for sub in group.groups
-                        ],
-                    )
-                    for group in goal.groups
-                ],
-            )
-            for goal in table.goals
-        ],
-        total=table.total,
-        reason=table.reason,
-        measures=table.measures,
-    )

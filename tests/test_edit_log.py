@@ -140,6 +140,45 @@ def test_an_indicator_added_and_removed_is_logged_field_by_field(db, report_id):
     assert {e[3] for e in new_entries(db, report_id, before + len(log))} == {"undo"}
 
 
+def test_a_self_evaluation_edit_in_place_or_rebuilt_reads_back_as_written(db, report_id, tmp_path):
+    """A value typed (same shape: rows updated in place) and an indicator added, a header key added and a
+    table added (new shape: rebuilt) all read back exactly as given, here and in a fresh import."""
+
+    def rows(table: str) -> int:
+        with db.reading() as session:
+            return session.connection().exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+
+    tables = load_report(db, report_id).selfeval
+    indicators = rows("selfeval_indicators")
+    typed = copy.deepcopy(tables)
+    first = typed[FIRST_PROJECT]["goals"][0]["groups"][0]["groups"][0]
+    first["indicators"][0]["score"] = "1.5"
+    first["points"] = "99"
+    typed[FIRST_PROJECT]["header"]["主管部门"] = "另一个部门"
+    typed[FIRST_PROJECT]["total"] = None
+    before = len(edit_log(db, report_id))
+    assert set_selfeval(db, report_id, typed, positions={FIRST_PROJECT}) == 4
+    assert load_report(db, report_id).selfeval == [{k: v for k, v in t.items() if v is not None} for t in typed]
+    assert rows("selfeval_indicators") == indicators
+    assert {e[0].rsplit(":", 1)[-1] for e in new_entries(db, report_id, before)} == {"得分", "分值", "主管部门", "总分"}
+    grown = copy.deepcopy(load_report(db, report_id).selfeval)
+    grown[FIRST_PROJECT]["goals"][0]["groups"][0]["groups"][0]["indicators"].append({"name": "新指标", "weight": "1"})
+    grown[FIRST_PROJECT]["header"]["新表头"] = "值"
+    grown.append(copy.deepcopy(grown[FIRST_PROJECT]))
+    set_selfeval(db, report_id, grown)
+    assert load_report(db, report_id).selfeval == grown
+    assert rows("selfeval_indicators") == indicators + 1 + len(list(_indicators(grown[-1])))
+    set_selfeval(db, report_id, tables, source="undo")
+    assert load_report(db, report_id).selfeval == tables
+    assert rows("selfeval_indicators") == indicators
+    with Database.open(tmp_path / "fresh.sqlite") as fresh:
+        assert load_report(fresh, import_report(fresh, load_report(db, report_id))).selfeval == tables
+
+
+def _indicators(table):
+    return (i for g in table["goals"] for l1 in g["groups"] for l2 in l1["groups"] for i in l2["indicators"])
+
+
 def test_import_replace_logs_labels_and_self_evaluation_contents(tmp_path):
     path = tmp_path / "cli.sqlite"
     assert main(["import", str(SEED_REPORTS["000"]), "--db", str(path)]) == 0

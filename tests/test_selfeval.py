@@ -505,3 +505,20 @@ def test_malformed_content_raises_a_selfeval_error_saying_where(edit, words):
 )
 def test_grades_follow_the_2020_evaluation_bands(total, grade_name):
     assert grade(D(total)) == grade_name
+
+
+def test_an_indicator_read_before_is_read_again_the_same_and_a_different_type_is_still_refused():
+    """Indicators are kept once read: the same dict gives the same indicator, and a value equal to one
+    read before but of another type (True == 1, 1.0 == 1) is still judged on its own."""
+    table = copy.deepcopy(json.loads(SEED_REPORTS["000"].read_text(encoding="utf-8"))["selfeval"][1])
+    indicator = table["goals"][0]["groups"][0]["groups"][0]["indicators"][0]
+    indicator["weight"] = 1
+    first = SelfEvaluation.from_dict(table, 2)
+    assert SelfEvaluation.from_dict(copy.deepcopy(table), 2) == first
+    assert first.indicators[0].weight == Decimal(1)
+    for wrong in (True, 1.0):
+        indicator["weight"] = wrong
+        with pytest.raises(SelfEvalError, match="权重应写成字符串"):
+            SelfEvaluation.from_dict(table, 2)
+    indicator["weight"] = "2"
+    assert SelfEvaluation.from_dict(table, 2).indicators[0].weight == Decimal(2)

@@ -39,7 +39,7 @@ from core.selfeval_edit import (
 )
 from ui.open_report import OpenReport
 from ui.selfeval_model import NAME, IndicatorModel, IndicatorView, Note, findings_tooltip
-from ui.selfeval_totals import TotalsBar
+from ui.selfeval_totals import TotalsBar, restyle
 from ui.table_model import SEVERITY_COLOURS, worst
 
 HEADER_FIELDS = {"整体": ("单位名称", "基本支出总额", "项目支出总额"), "项目": ("项目名称", "主管部门", "实施单位")}
@@ -143,8 +143,7 @@ class _Section(QWidget):
     def describe(self, summary: str, severity: str | None, tip: str) -> None:
         self.toggle.setText(self.title + (f"　{summary}" if summary else ""))
         colour = SEVERITY_COLOURS[severity].name() if severity else None
-        self.toggle.setStyleSheet(f"QToolButton {{ background: {colour}; }}" if colour else "")
-        self.toggle.setToolTip(tip)
+        restyle(self.toggle, f"QToolButton {{ background: {colour}; }}" if colour else "", tip)
 
 
 class SelfEvalEditor(QWidget):
@@ -302,8 +301,12 @@ class SelfEvalEditor(QWidget):
         self.title.setText(f"{self.session.info.year}年度{kind}绩效自评表　{evaluation.name}")
         for field in self.fields:
             if field not in self._unsaved and not (field.hasFocus() and field.isModified()):
-                field.setText(field.stored(table))
-                field.setCursorPosition(0)
+                text = field.stored(table)
+                if field.text() != text:  # setting the same text repaints the entry all the same
+                    field.setText(text)
+                if field.cursorPosition():
+                    field.setCursorPosition(0)
+                field.deselect()
                 field.setModified(False)
         for box in (self.reason, self.measures):
             text = str(table.get(box.key) or "")
@@ -333,8 +336,14 @@ class SelfEvalEditor(QWidget):
         if self.model.table_index in changes.selfeval or changes.selfeval_list:
             self._tell("")  # a change went through: an earlier refusal is over
             self.refresh()
-        elif changes.findings_changed:
+        elif changes.findings_changed and self._concerns(changes):
             self._recolour()
+
+    def _concerns(self, changes) -> bool:
+        """Whether findings on this table's cells came or went (the editor shows no others)."""
+        prefix = f"{self.table_name}:"
+        audit = changes.audit
+        return any(c.startswith(prefix) for f in audit.appeared + audit.disappeared for c in f.cells)
 
     def _address(self, cell: tuple[str, str] | None) -> str | None:
         return f"{self.table_name}:{cell[0]}:{cell[1]}" if cell else None
@@ -348,10 +357,9 @@ class SelfEvalEditor(QWidget):
             style = f"background: {colour};" if colour else ""
             if widget in self._unsaved:
                 style += " border: 2px solid #c62828;"  # typed but not taken: the note under it says why
-            widget.setStyleSheet(f"{kind} {{ {style} }}" if style else "")
             tip = findings_tooltip(self.session, address)
             long_text = widget.text() if isinstance(widget, QLineEdit) and len(widget.text()) > 20 else None
-            widget.setToolTip("\n\n".join(t for t in (long_text, tip) if t))
+            restyle(widget, f"{kind} {{ {style} }}" if style else "", "\n\n".join(t for t in (long_text, tip) if t))
         if self.model.evaluation is not None:
             total = self.session.findings_at(self._address(self.total_field.cell))
             self.totals.show_totals(self.model.evaluation, worst(f for f in total if f.rule == "自评.总分"))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -92,6 +91,23 @@ def findings_tooltip(session: OpenReport, address: str | None) -> str | None:
     return "\n\n".join(lines) or None
 
 
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.UserRole,
+    }
+)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_FIXED = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _FIXED | Qt.ItemFlag.ItemIsEditable
+
+
 @dataclass(frozen=True)
 class _Row:
     path: IndicatorPath
@@ -100,6 +116,36 @@ class _Row:
     goal: Goal
     level1: Level1
     level2: Level2
+
+
+def _changed_columns(old: _Row, new: _Row) -> list[int]:
+    """The columns of a grid row that show something else (text, a colour or font not from findings, a
+    tooltip): a group's by its name, 分值 and place, a value's by its text, 建议得分 by the indicator."""
+    if old.raw == new.raw and old.indicator == new.indicator:
+        columns = []
+    else:
+        columns = [c for c, f in FIELDS.items() if old.raw.get(f) != new.raw.get(f)]
+        if old.indicator != new.indicator:
+            columns.append(SUGGESTED)
+    for column, before, after in ((GOAL, old.goal, new.goal), (LEVEL1, old.level1, new.level1),
+                                  (LEVEL2, old.level2, new.level2)):  # fmt: skip
+        if (before.name, before.points, before.row) != (after.name, after.points, after.row):
+            columns.append(column)
+    return columns
+
+
+def _copied(value):
+    """A copy of a report-file table to change: its dicts and lists new, its values (text, numbers) shared."""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    return value
+
+
+def _places(row: _Row) -> tuple:
+    """What a grid row's cell addresses are made of (its indicator's and its groups' printed rows)."""
+    return row.indicator.row, row.goal.row, row.level1.row, row.level2.row
 
 
 class IndicatorModel(QAbstractTableModel):
@@ -116,6 +162,8 @@ class IndicatorModel(QAbstractTableModel):
         #: Why the last edit was not taken (None when it was): the editor stays open and shows it at the cell.
         self.refusal: str | None = None
         self.rows, self.evaluation = self._read()
+        self._differing: dict[IndicatorPath, bool] = {}  # whether 建议得分 differs from 得分, by indicator
+        self._cells: dict[str, list[tuple[int, int]]] | None = None  # address → places, made when needed
         session.changed.connect(self._on_change)
 
     def table(self) -> dict:
@@ -133,22 +181,43 @@ class IndicatorModel(QAbstractTableModel):
         rows = [_Row(path, raw, *p) for (path, *_, raw), p in zip(walk_indicators(table), parsed, strict=True)]
         return rows, evaluation
 
-    def reload(self) -> None:
+    def reload(self, changes: OpChanges | None = None) -> None:
+        """Read the table again; with `changes` (an edit's), only the rows that look different and the
+        cells whose findings changed are repainted, when the indicators kept their places."""
         rows, evaluation = self._read()
-        if len(rows) == len(self.rows):
-            self.rows, self.evaluation = rows, evaluation
-            self._recolour()
-        else:
+        if len(rows) != len(self.rows):
             self.beginResetModel()
             self.rows, self.evaluation = rows, evaluation
+            self._cells, self._differing = None, {}
             self.endResetModel()
+            return
+        same_places = (
+            changes is not None
+            and self.evaluation is not None
+            and evaluation is not None
+            and evaluation.table == self.evaluation.table
+            and all(old.path == new.path for old, new in zip(self.rows, rows, strict=True))
+        )
+        old_rows = self.rows
+        self.rows, self.evaluation = rows, evaluation
+        self._differing = {}
+        if not same_places or any(_places(old) != _places(new) for old, new in zip(old_rows, rows, strict=True)):
+            self._cells = None  # the cells' addresses changed
+        if not same_places:
+            self._recolour()
+            return
+        for n, (old, new) in enumerate(zip(old_rows, rows, strict=True)):
+            for column in _changed_columns(old, new):
+                index = self.index(n, column)
+                self.dataChanged.emit(index, index)
+        self._recolour_findings(changes)
 
     def _on_change(self, changes: OpChanges) -> None:
-        """This table's content changed: read it again; its findings changed: recolour."""
+        """This table's content changed: read it again; its findings changed: recolour their cells."""
         if self.table_index in changes.selfeval or changes.selfeval_list:
-            self.reload()
-        elif any(f.table == self.table_name() for f in changes.audit.appeared + changes.audit.disappeared):
-            self._recolour()
+            self.reload(changes)
+        else:
+            self._recolour_findings(changes)
 
     def table_name(self) -> str:
         return self.evaluation.table if self.evaluation else ""
@@ -156,6 +225,24 @@ class IndicatorModel(QAbstractTableModel):
     def _recolour(self, _change=None) -> None:
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+
+    def _recolour_findings(self, changes: OpChanges) -> None:
+        """Repaint the cells of this table's findings that came or went."""
+        name = self.table_name()
+        found = [f for f in changes.audit.appeared + changes.audit.disappeared if f.table == name]
+        if not found or not self.rows:
+            return
+        if self._cells is None:
+            self._cells = {}
+            for row in range(len(self.rows)):
+                for column in range(len(COLUMNS)):
+                    address = self.address(row, column)
+                    if address:
+                        self._cells.setdefault(address, []).append((row, column))
+        for address in {c for f in found for c in f.cells}:
+            for row, column in self._cells.get(address, ()):
+                index = self.index(row, column)
+                self.dataChanged.emit(index, index)
 
     def address(self, row: int, column: int) -> str | None:
         r, ev = self.rows[row], self.evaluation
@@ -188,10 +275,11 @@ class IndicatorModel(QAbstractTableModel):
         return COLUMNS[section] if orientation == Qt.Orientation.Horizontal else str(section + 1)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # Painting asks every visible cell for a dozen roles; those not answered here are refused at once.
+        if role not in _ROLES or not index.isValid():
             return None
         r, column = self.rows[index.row()], index.column()
-        group = {GOAL: r.goal, LEVEL1: r.level1, LEVEL2: r.level2}.get(column)
+        group = (r.goal, r.level1, r.level2)[column] if column <= LEVEL2 else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if group is not None:
                 return group.name
@@ -200,7 +288,7 @@ class IndicatorModel(QAbstractTableModel):
             value = r.raw.get(FIELDS[column])
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (WEIGHT, SCORE, SUGGESTED):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _RIGHT
         if role == Qt.ItemDataRole.BackgroundRole:
             repeated = group is not None and index.row() and self._same_group(index.row(), column)
             severity = None if repeated else worst(self.session.findings_at(self.address(index.row(), column) or ""))
@@ -227,8 +315,11 @@ class IndicatorModel(QAbstractTableModel):
         return self.rows[row].path[:depth] == self.rows[row - 1].path[:depth]
 
     def _differs(self, r: _Row) -> bool:
-        score = suggested_score(r.indicator)
-        return score is not None and r.indicator.score != score
+        differs = self._differing.get(r.path)
+        if differs is None:  # asked twice per paint of the cell (colour and font): worked out once per reading
+            score = suggested_score(r.indicator)
+            differs = self._differing[r.path] = score is not None and r.indicator.score != score
+        return differs
 
     def _tooltip(self, row: int, column: int, group) -> str | None:
         parts = []
@@ -245,10 +336,7 @@ class IndicatorModel(QAbstractTableModel):
     def flags(self, index: QModelIndex):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if not self.session.locked and index.column() != SUGGESTED:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        return _FIXED if self.session.locked or index.column() == SUGGESTED else _EDITABLE
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         self.write_failed, self.refusal = False, None
@@ -289,7 +377,7 @@ class IndicatorModel(QAbstractTableModel):
             return None
         # Only this table is copied and changed: the others stay the very objects the session holds.
         tables = list(self.session.checker.selfeval)
-        table = tables[self.table_index] = copy.deepcopy(tables[self.table_index])
+        table = tables[self.table_index] = _copied(tables[self.table_index])
         keeper = PointsKeeper(table)
         result = change(table)
         keeper.apply(table)
@@ -412,6 +500,29 @@ class IndicatorView(QTableView):
         model.modelReset.connect(lambda: self.go_to(*self._kept))
         # After the editor closes, so that Enter does not move the cursor off the moved indicator.
         model.moved.connect(lambda row, column: QTimer.singleShot(0, self, lambda: self.go_to(row, column)))
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # QAbstractItemView repaints the whole viewport when focus comes back (after every Enter, from
+        # the closed editor): only the current cell and the selection look different. Without a current
+        # cell Qt's own handler picks one (and repaints all), as before.
+        if not self.currentIndex().isValid():
+            super().focusInEvent(event)
+            return
+        event.accept()
+        self._repaint_current()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        event.accept()
+        self._repaint_current()
+
+    def _repaint_current(self) -> None:
+        """The frame, the current cell and the selection (as `ui.table_view.BodyView` does)."""
+        self.update(QRegion(self.rect()).subtracted(QRegion(self.contentsRect())))
+        current = self.currentIndex()
+        if current.isValid():
+            self.viewport().update(self.visualRect(current))
+        if self.selectionModel() is not None:
+            self.viewport().update(self.visualRegionForSelection(self.selectionModel().selection()))
 
     def _current(self) -> tuple[int, int]:
         current = self.currentIndex()

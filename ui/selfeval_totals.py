@@ -14,6 +14,15 @@ from ui.table_model import SEVERITY_COLOURS
 GRADE_COLOURS = {"优": "#1e7d32", "良": "#1f5fbf", "中": "#b26a00", "差": "#c62828"}
 
 
+def restyle(widget, style: str, tip: str | None = None) -> None:
+    """Set a widget's style sheet (and tooltip) only when it differs: a new style sheet re-polishes the
+    widget, which cost more than the rest of a keystroke's refresh."""
+    if widget.styleSheet() != style:
+        widget.setStyleSheet(style)
+    if tip is not None and widget.toolTip() != tip:
+        widget.setToolTip(tip)
+
+
 class TotalsBar(QFrame):
     """总分 as printed beside the sum of the typed scores and the total by the rules, each with its 等级.
 
@@ -71,15 +80,13 @@ class TotalsBar(QFrame):
                 )
         elif typed is not None:
             tip = f"总分未填；{tip}"
-        self.typed_sum.setStyleSheet(f"background: {colour}; padding: 0 3px;" if colour else "padding: 0 3px;")
-        self.typed_sum.setToolTip(tip)
+        restyle(self.typed_sum, f"background: {colour}; padding: 0 3px;" if colour else "padding: 0 3px;", tip)
         _show_grade(self.sum_grade, typed, "按各项得分合计")
         names = {grade(v) for v in (printed, typed) if v is not None}
         if len(names) > 1:
             said = f"等级不一致：按所填总分为“{grade(printed)}”，按各项得分合计为“{grade(typed)}”"
             for label in (self.printed_grade, self.sum_grade):
-                label.setStyleSheet(label.styleSheet() + f" background: {SEVERITY_COLOURS['error'].name()};")
-                label.setToolTip(said)
+                restyle(label, label.styleSheet() + f" background: {SEVERITY_COLOURS['error'].name()};", said)
         weights = sum((i.weight or Decimal(0) for i in evaluation.indicators), Decimal(0))
         budget_points = evaluation.budget.full_points
         self.points.setText(
@@ -93,7 +100,8 @@ class TotalsBar(QFrame):
 def _show_grade(label: QLabel, total: Decimal | None, how: str) -> None:
     name = grade(total) if total is not None else "—"
     label.setText(name)
-    label.setStyleSheet(f"color: {GRADE_COLOURS.get(name, '#333')}; padding: 0 3px;")
-    label.setToolTip(
-        f"{how}：{total:f} 分，等级“{name}”（优 ≥ 90，良 80–90，中 60–80，差 < 60）" if total is not None else ""
+    restyle(
+        label,
+        f"color: {GRADE_COLOURS.get(name, '#333')}; padding: 0 3px;",
+        f"{how}：{total:f} 分，等级“{name}”（优 ≥ 90，良 80–90，中 60–80，差 < 60）" if total is not None else "",
     )

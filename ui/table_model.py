@@ -110,12 +110,15 @@ class TableModel(QAbstractTableModel):
         elif self.hide_empty and any(a.startswith(self.table.id + ":") for a in changes.cells):
             self._relayout()  # a row filled or emptied comes into or goes out of view
         keys = set(changes.cells) | set(changes.labels)
-        for finding in changes.audit.appeared + changes.audit.disappeared:
-            keys.update(finding.cells)
+        marked = {c for f in changes.audit.appeared + changes.audit.disappeared for c in f.cells} - keys
         for key in keys:
             for r, c in self._positions.get(key, ()):
                 index = self.index(r, c)
                 self.dataChanged.emit(index, index)
+        for key in marked:  # only their colour and tooltip changed (the view need not measure their text)
+            for r, c in self._positions.get(key, ()):
+                index = self.index(r, c)
+                self.dataChanged.emit(index, index, _MARKS)
 
     def position(self, address: str) -> tuple[int, int] | None:
         found = self._positions.get(address)
@@ -301,6 +304,7 @@ _ROLES = frozenset(
         Qt.ItemDataRole.UserRole,
     }
 )
+_MARKS = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _FIXED = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE = _FIXED | Qt.ItemFlag.ItemIsEditable

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QGuiApplication, QKeySequence, QRegion, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QAbstractScrollArea,
     QCompleter,
     QHBoxLayout,
     QHeaderView,
@@ -238,16 +237,18 @@ class BodyView(QTableView):
 
     def focusInEvent(self, event) -> None:  # noqa: N802 - Qt's name
         # QAbstractItemView repaints the whole viewport when focus comes back (after every Enter, from
-        # the closed editor): only the current cell looks different, so only it is repainted.
-        QAbstractScrollArea.focusInEvent(self, event)
+        # the closed editor), and QWidget's handler the whole view with everything beneath it: only the
+        # frame and the current cell look different, so only they are repainted.
+        event.accept()
         self._repaint_current()
 
     def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        QAbstractScrollArea.focusOutEvent(self, event)
+        event.accept()
         self._repaint_current()
 
     def _repaint_current(self) -> None:
-        """The current cell and the selection: the only cells drawn differently with and without focus."""
+        """The frame, the current cell and the selection: all that is drawn differently with and without focus."""
+        self.update(QRegion(self.rect()).subtracted(QRegion(self.contentsRect())))
         current = self.currentIndex()
         if current.isValid():
             self.viewport().update(self.visualRect(current))
@@ -507,6 +508,8 @@ class TableView(QWidget):
 
     def _widen_if_needed(self, first: QModelIndex, last: QModelIndex, _roles=()) -> None:
         """A figure grown wider than its column (an edit, 元 instead of 万元) widens it at once."""
+        if _roles and Qt.ItemDataRole.DisplayRole not in _roles:
+            return  # a finding's colour, not a figure
         metrics = self.body.fontMetrics()
         for row in range(first.row(), last.row() + 1):
             for column in range(first.column(), last.column() + 1):

@@ -264,7 +264,31 @@ def _read_goal(data: Any, number: int, counter: Iterator[int], where: str) -> Go
     return Goal(number, name, _number(data.get("points"), f"{where}分值"), tuple(groups))
 
 
+#: Indicators already read, by everything they are read from: a keystroke changes one indicator of a
+#: table and the table is read again (by the session, the checker and the editor), so the others come
+#: from here. Indicators are immutable; values are keyed with their type (1, True and 1.0 are equal keys).
+_READ: dict[tuple, Indicator] = {}
+_READ_LIMIT = 20_000
+
+
 def _read_indicator(data: Any, number: int, level1: str, level2: str, goal: int, where: str) -> Indicator:
+    if isinstance(data, dict):
+        key = (number, level1, level2, goal, where, *((k, type(v), v) for k, v in data.items()))
+        try:
+            return _READ[key]
+        except KeyError:
+            pass
+        except TypeError:  # a value that cannot be a key (a list where text belongs): read it, and refuse it
+            return _parse_indicator(data, number, level1, level2, goal, where)
+        indicator = _parse_indicator(data, number, level1, level2, goal, where)
+        if len(_READ) >= _READ_LIMIT:
+            _READ.clear()
+        _READ[key] = indicator
+        return indicator
+    return _parse_indicator(data, number, level1, level2, goal, where)
+
+
+def _parse_indicator(data: Any, number: int, level1: str, level2: str, goal: int, where: str) -> Indicator:
     if not isinstance(data, dict):
         raise SelfEvalError(f"{where}应为“键: 值”的对象")
     name = data.get("name", "")
