@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 from app.errors import OperationFailed
 from core.catalogue import NAMES, addition_problem
 from core.findings import Finding
+from ui.dialogs import ok_cancel
 from ui.open_report import OpenReport
 
 ACTION_TEXT = "添加到科目目录…"
@@ -53,11 +53,7 @@ class CatalogueDialog(QDialog):
         form = QFormLayout()
         form.addRow("科目编码：", self.code)
         form.addRow("科目名称：", self.name)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("添加")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel("添加", self.accept, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

@@ -23,6 +23,16 @@ from core.status import DEPARTMENT, UNIT
 from core.templates import DEFAULT_REGION, available_regions, available_years
 
 
+def ok_cancel(ok_text: str, accept, reject) -> QDialogButtonBox:
+    """确定/取消 buttons with the OK button named for what it does (创建, 添加…)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(reject)
+    return buttons
+
+
 class NewReportDialog(QDialog):
     """单位名称, 单位编码, 地区 and 年度 (the layout: the years listed are those of the region), 部门 or 单位."""
 
@@ -53,11 +63,7 @@ class NewReportDialog(QDialog):
         row.addWidget(self.unit)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #b00020")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel("创建", self._accept, self.reject)
         form = QFormLayout(self)
         if first_start:
             form.addRow(QLabel("数据库中还没有报表。请先填写单位、地区和年度，表式按地区和年度自动选用。"))
