@@ -338,7 +338,7 @@ class Consolidation:
             return named[0][1], None
         table_id, row = key.split(":")
         table = self.templates.table(table_id)
-        official = load_catalogue(table.catalogue).get(row) if table.catalogue else None
+        official = load_catalogue(table.catalogue, table.year, table.region).get(row) if table.catalogue else None
         kept = official if official else named[0][1]
         why = "科目目录的名称" if official else f"“{named[0][0]}”的名称"
         listed = "，".join(f"{unit}为“{label}”" for label, unit in distinct.items())

@@ -376,6 +376,10 @@ def _row_namer(report: Report, templates: TemplateSet):
         if label:
             return label
         table = templates.tables.get(table_id)
-        return load_catalogue(table.catalogue).get(row) if table is not None and table.catalogue else None
+        return (
+            load_catalogue(table.catalogue, table.year, table.region).get(row)
+            if table is not None and table.catalogue
+            else None
+        )
 
     return row_name

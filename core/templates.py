@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -86,6 +86,9 @@ class TableTemplate:
     column_numbers: bool = True  # whether a 栏次 row is printed
     total_position: str = "first"  # where a classification table prints its 合计 row
     variants: tuple[Variant, ...] = ()  # the first is the default
+    #: The layout the table belongs to: its codes are read against that year's (and region's) catalogue.
+    year: int = 0
+    region: str = DEFAULT_REGION
 
     def variant(self, name: str | None) -> Variant | None:
         """The variant called `name`, the default (first) one for None or an unknown name; None without variants."""
@@ -249,7 +252,7 @@ def parse_template_set(text: str, source: str = "表式文件", region: str | No
     region = _region(data, region, source)
     tables: dict[str, TableTemplate] = {}
     for raw in _require(data, "tables", list, source):
-        table = _parse_table(raw, f"{source} 表“{_get_id(raw)}”")
+        table = replace(_parse_table(raw, f"{source} 表“{_get_id(raw)}”"), year=year, region=region)
         if table.id in tables:
             raise TemplateError(f"{source}：表“{table.id}”重复定义")
         tables[table.id] = table

@@ -267,3 +267,13 @@ def test_adding_a_code_is_in_the_edit_log(context, tmp_path):
     assert [(e.address, e.old_value, e.new_value) for e in entries] == [
         (f"科目目录:function:{UNKNOWN}", None, "其他社会保障和就业支出")
     ]
+
+
+def test_a_table_names_codes_from_its_own_year_s_catalogue():
+    # 20139 社会工作事务 was created in 2024: a 2022 table does not know it, a 2024 table does.
+    from core.layout.tables import row_name
+    from core.templates import load_template_set
+
+    assert row_name(load_template_set(2024).table("公开03"), "2013901", {}) == "行政运行"
+    assert row_name(load_template_set(2022).table("公开03"), "2013901", {}) == "2013901"
+    assert load_template_set(2024, "上海市").table("公开03").region == "上海市"

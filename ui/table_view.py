@@ -45,7 +45,14 @@ class CellDelegate(QStyledItemDelegate):
             editor.setAlignment(Qt.AlignmentFlag.AlignRight)
         if cell.kind == NEW_CODE:
             table = self.model.table
-            entries = [f"{c} {n}" for c, n in load_catalogue(table.catalogue).items() if len(c) in table.levels]
+            # The report's own catalogue (its year's and region's, with the codes added to it) where it has one.
+            checker = getattr(self.model.session, "checker", None)
+            codes = (
+                checker.catalogue(table.catalogue)
+                if checker
+                else load_catalogue(table.catalogue, table.year, table.region)
+            )
+            entries = [f"{c} {n}" for c, n in codes.items() if len(c) in table.levels]
             completer = QCompleter(QStringListModel(entries, editor), editor)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)

@@ -203,7 +203,7 @@ def row_name(table: TableTemplate, row: str, labels: Mapping[str, str], variant:
         chosen = table.variant(variant)
         return (line.label_in(chosen.name if chosen else None) or "") if line is not None else row
     if table.catalogue and row not in table.special_rows:
-        name = load_catalogue(table.catalogue).get(row)
+        name = load_catalogue(table.catalogue, table.year, table.region).get(row)
         if name:
             return name
     return row

@@ -82,7 +82,11 @@ class PreviousYear:
         if label:
             return label.strip()
         table = self.templates.tables.get(table_id)
-        return load_catalogue(table.catalogue).get(row) if table is not None and table.catalogue else None
+        return (
+            load_catalogue(table.catalogue, table.year, table.region).get(row)
+            if table is not None and table.catalogue
+            else None
+        )
 
     def describer(self) -> Describer:
         return Describer(self.templates, self.row_name)
