@@ -1,4 +1,5 @@
-"""The 情况说明 drafted from the tables, in the Wuhan seeds' standard wording, with marked blanks for the rest."""
+"""The 情况说明 drafted from the tables, with marked blanks for the rest: the Wuhan seeds' standard wording here,
+a region's own where it has one (core/narrative/draft_shanghai.py for 上海市)."""
 
 from __future__ import annotations
 
@@ -57,11 +58,12 @@ def _numeral(n: int) -> str:
     return "十" + _NUMERALS[n - 11]
 
 
-def percent(value: Decimal | None) -> str:
-    """One decimal, as the seeds print shares and rates (two for shares below 0.1 %)."""
+def percent(value: Decimal | None, decimals: int | None = None) -> str:
+    """One decimal, as the seeds print shares and rates (two for shares below 0.1 %), or `decimals`."""
     if value is None:
         return ""
-    decimals = 2 if 0 < abs(value) < Decimal("0.1") else 1
+    if decimals is None:
+        decimals = 2 if 0 < abs(value) < Decimal("0.1") else 1
     return f"{round_half_up(value, decimals):f}%"
 
 
@@ -71,17 +73,20 @@ class _Writer:
         self.f = Figures(report, templates)
         self.p = previous_figures(previous, templates)
         self.year, self.unit = report.year, report.amount_unit
+        self.decimals: int | None = None  # of shares and rates; None: as the Wuhan seeds print them
+        self.thousands = True  # 1,234.56万元 as the Wuhan seeds print amounts; Shanghai prints 1234.56万元
         self.draft = NarrativeDraft(f"第三部分 {report.unit_name}{report.year}年度部门决算情况说明")
 
     # -- phrases ---------------------------------------------------------------------------------
     def amount(self, fen: int) -> str:
-        return f"{format_amount(fen, self.unit)}{self.unit}"
+        text = format_amount(fen, self.unit)
+        return f"{text if self.thousands else text.replace(',', '')}{self.unit}"
 
     def blank(self, what: str) -> Run:
         return Run(BLANK_MARK.format(what), blank=True)
 
     def share(self, part: int, whole: int) -> str:
-        return percent(ratio(part, whole)) or "0%"
+        return percent(ratio(part, whole), self.decimals) or "0%"
 
     def change(self, this: Figure | None, resolve, words: tuple[str, str] = ("增加", "减少")) -> list[Run]:
         """增加/减少 X 万元，增长/下降 Y%, or 持平, from last year's report; a blank without one."""
@@ -97,7 +102,7 @@ class _Writer:
         text = f"{words[0] if up else words[1]}{self.amount(abs(diff))}"
         rate = ratio(abs(diff), before.value)
         if rate is not None:
-            text += f"，{'增长' if up else '下降'}{percent(rate)}"
+            text += f"，{'增长' if up else '下降'}{percent(rate, self.decimals)}"
         return [Run(text)]
 
     def reason(self, key: str) -> Run:
@@ -356,7 +361,12 @@ def draft_narrative(
     """
     if extra is None:
         extra = nested(report.narrative)
-    return _Writer(report, templates, previous, extra).build()
+    writer = _Writer(report, templates, previous, extra)
+    if report.region == "上海市":
+        from core.narrative.draft_shanghai import build_shanghai
+
+        return build_shanghai(writer)
+    return writer.build()
 
 
 # -- the 三公 section and those the tables barely hold (机关运行经费, 政府采购, 国有资产, 绩效) --------
