@@ -94,3 +94,18 @@ def test_every_shanghai_section_is_read_and_most_figures_are_tied(name):
     result = check_narrative(report, templates, text)
     assert result.sections[:4] == ["一", "二", "三", "四"] and "十一(一)" in result.sections
     assert result.checked > result.skipped
+
+
+def test_capital_spending_is_shanghais_本年支出合计_column_not_its_carry_over():
+    report, templates, _ = shanghai("shgzb")
+    report.cells["公开08:合计:1"] = 500_000  # 年初结转和结余 0.50
+    report.cells["公开08:合计:3"] = 1_230_000  # 本年支出合计 1.23
+    text = (
+        "第三部分\n九、国有资本经营预算财政拨款收入支出决算情况说明\n2024年度国有资本经营预算财政拨款支出1.23万元。\n"
+    )
+    assert (check_narrative(report, templates, text).findings, check_narrative(report, templates, text).checked) == (
+        [],
+        1,
+    )
+    wrong = text.replace("1.23", "0.50")
+    assert [f.expected for f in check_narrative(report, templates, wrong).findings] == [1_230_000]
