@@ -8,7 +8,7 @@ leave out (“不涉及的不列”) left out. What neither the tables nor the f
 from __future__ import annotations
 
 from core.narrative.compare import ratio
-from core.narrative.draft import NarrativeDraft, Run, _Writer, percent
+from core.narrative.draft_common import NarrativeDraft, Run, Writer, percent
 from core.narrative.extra import extra_amount, extra_count, extra_text
 from core.narrative.figures import Figure, MissingTable
 
@@ -38,7 +38,7 @@ NONE_CAPITAL = "{unit}{year}年度无国有资本经营预算财政拨款收入�
 NONE_RUNNING = "{unit}{year}年度无机关运行经费支出。"
 
 
-def build_shanghai(w: _Writer) -> NarrativeDraft:
+def build_shanghai(w: Writer) -> NarrativeDraft:
     w.decimals, w.thousands = DECIMALS, False
     w.draft.title = f"第三部分 {w.report.unit_name}{w.year}年度部门决算情况说明"
     steps = (_overall, _income, _expense, _fiscal, _general, _basic, _sangong, _fund, _capital, _performance, _other)
@@ -53,16 +53,16 @@ def build_shanghai(w: _Writer) -> NarrativeDraft:
     return w.draft
 
 
-def _change(w: _Writer, this: Figure | None, resolve) -> list[Run]:
+def _change(w: Writer, this: Figure | None, resolve) -> list[Run]:
     """增加 X 万元，增长 Y% / 减少 … 下降 … / 持平, from last year's report; a blank without one."""
     return w.change(this, resolve)
 
 
-def _reason(w: _Writer, key: str) -> list[Run]:
+def _reason(w: Writer, key: str) -> list[Run]:
     return [Run("主要原因："), w.reason(key), Run("。")]
 
 
-def _overall(w: _Writer) -> None:
+def _overall(w: Writer) -> None:
     f, y = w.f, w.year
     s = w.section("收入支出决算总体情况说明")
     total = f.grand_total()
@@ -76,7 +76,7 @@ def _overall(w: _Writer) -> None:
     )
 
 
-def _income(w: _Writer) -> None:
+def _income(w: Writer) -> None:
     f = w.f
     s = w.section("收入决算情况说明")
     income = f.income_total()
@@ -91,7 +91,7 @@ def _income(w: _Writer) -> None:
     )
 
 
-def _expense(w: _Writer) -> None:
+def _expense(w: Writer) -> None:
     f = w.f
     s = w.section("支出决算情况说明")
     expense = f.expense_total()
@@ -105,7 +105,7 @@ def _expense(w: _Writer) -> None:
     )
 
 
-def _fiscal(w: _Writer) -> None:
+def _fiscal(w: Writer) -> None:
     f, y = w.f, w.year
     s = w.section("财政拨款收入支出决算总体情况说明")
     total = f.grand_total("公开04")
@@ -122,7 +122,7 @@ def _fiscal(w: _Writer) -> None:
     )
 
 
-def _general(w: _Writer) -> None:
+def _general(w: Writer) -> None:
     f, y = w.f, w.year
     spent = f.row("公开05", "合计", 1)
     w.section("一般公共预算财政拨款支出决算情况说明")
@@ -157,7 +157,7 @@ def _general(w: _Writer) -> None:
         s.paragraphs.append(_item(w, n, code))
 
 
-def _budget_and_actual(w: _Writer, budget: int | None, actual: int, rate_words: str = "") -> list[Run]:
+def _budget_and_actual(w: Writer, budget: int | None, actual: int, rate_words: str = "") -> list[Run]:
     """X 万元，支出决算为 Y 万元[，完成年初预算的 Z%]。"""
     if budget is None:
         runs = [w.blank("年初预算数"), Run(f"{w.unit}，支出决算为{w.amount(actual)}")]
@@ -168,7 +168,7 @@ def _budget_and_actual(w: _Writer, budget: int | None, actual: int, rate_words: 
     return [Run(text + "。")]
 
 
-def _compare(w: _Writer, actual: int, budget: int | None, key: str) -> list[Run]:
+def _compare(w: Writer, actual: int, budget: int | None, key: str) -> list[Run]:
     """决算数大于（小于）预算数的主要原因：…。, or 决算数与预算数持平。"""
     if budget is not None and actual == budget:
         return [Run("决算数与预算数持平。")]
@@ -178,7 +178,7 @@ def _compare(w: _Writer, actual: int, budget: int | None, key: str) -> list[Run]
     return [Run(f"决算数{word}预算数的主要原因："), w.reason(key), Run("。")]
 
 
-def _item(w: _Writer, n: int, code: str) -> list[Run]:
+def _item(w: Writer, n: int, code: str) -> list[Run]:
     f = w.f
     path = "".join(f"{f.row_name('公开05', code[:k])}（{level}）" for k, level in ((3, "类"), (5, "款"), (7, "项")))
     actual = f.row("公开05", code, 1).value
@@ -188,7 +188,7 @@ def _item(w: _Writer, n: int, code: str) -> list[Run]:
     return runs + _budget_and_actual(w, budget, actual) + _compare(w, actual, budget, f"五(三):{code}")
 
 
-def _basic(w: _Writer) -> None:
+def _basic(w: Writer) -> None:
     f = w.f
     s = w.section("一般公共预算财政拨款基本支出决算情况说明")
     panels = f.basic_panels()
@@ -207,7 +207,7 @@ def _basic(w: _Writer) -> None:
 # -- 七、“三公”, 八、政府性基金, 九、国有资本经营 ------------------------------------------------------------
 
 
-def _sangong(w: _Writer) -> None:
+def _sangong(w: Writer) -> None:
     f, y, unit = w.f, w.year, w.report.unit_name
     s = w.section("财政拨款“三公”经费支出决算情况说明")
     if not f.has("公开09"):
@@ -242,7 +242,7 @@ def _sangong(w: _Writer) -> None:
     _sangong_details(w, s, actual)
 
 
-def _sangong_change(w: _Writer) -> list[Run]:
+def _sangong_change(w: Writer) -> list[Run]:
     y = w.year
     total = w.f.sangong("三公", budget=False)
     change = w.change(total, lambda p: p.sangong("三公", budget=False))
@@ -266,7 +266,7 @@ def _flat(runs: list[Run]) -> bool:
     return len(runs) == 1 and runs[0].text == "持平"
 
 
-def _sangong_details(w: _Writer, s, actual: int) -> None:
+def _sangong_details(w: Writer, s, actual: int) -> None:
     f, y = w.f, w.year
     spent = {item: f.sangong(item, budget=False).value for item, _ in SANGONG_ITEMS}
     shares = [
@@ -316,15 +316,15 @@ def _sangong_details(w: _Writer, s, actual: int) -> None:
     )
 
 
-def _fund(w: _Writer) -> None:
+def _fund(w: Writer) -> None:
     _budget_table(w, "公开07", "政府性基金预算财政拨款收入支出决算情况说明", "政府性基金", NONE_FUND)
 
 
-def _capital(w: _Writer) -> None:
+def _capital(w: Writer) -> None:
     _budget_table(w, "公开08", "国有资本经营预算财政拨款收入支出决算情况说明", "国有资本经营", NONE_CAPITAL)
 
 
-def _budget_table(w: _Writer, table_id: str, title: str, name: str, none: str) -> None:
+def _budget_table(w: Writer, table_id: str, title: str, name: str, none: str) -> None:
     """八 / 九: the fund's income and spending (columns 2 and 3 of Shanghai's six) and its 项, or its 无 sentence."""
     f = w.f
     s = w.section(title)
@@ -348,7 +348,7 @@ def _budget_table(w: _Writer, table_id: str, title: str, name: str, none: str) -
 # -- 十、预算绩效, 十一、其他重要事项 ----------------------------------------------------------------------
 
 
-def _performance(w: _Writer) -> None:
+def _performance(w: Writer) -> None:
     y, unit = w.year, w.report.unit_name
     s = w.section("预算绩效管理情况")
     count = extra_count(w.extra, "绩效", "项目个数")
@@ -388,7 +388,7 @@ def _running(f) -> Figure:
     return f.public_total()
 
 
-def _other(w: _Writer) -> None:
+def _other(w: Writer) -> None:
     y, unit = w.year, w.report.unit_name
     w.section("其他重要事项的情况说明")
     s = w.section("机关运行经费支出情况", level=2)
