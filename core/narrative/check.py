@@ -39,6 +39,8 @@ _COMPARE_WORDS = re.compile(
 _BUDGET_ROLE = re.compile(r"(?<!一般公共)预算数?(?:为|是)?$")
 _BUDGET_BASE = re.compile(r"[比较]\S*?预算")
 _VALUE_ROLE = re.compile(r"(?:决算数?|支出)(?:为|是)?$")
+_NEXT_ITEM = re.compile(r"(?<![\d.])\d{1,2}\s*[、.．][^。；，\d]*?[（(]类[)）]")
+_SUB_OPENING = re.compile(r"\s*(?:含|其中|包括)")
 _NONE_FUND = re.compile(r"无政府性基金预算财政拨款(?:收入)?(?:和|及)?(?:支出)?")
 _NONE_CAPITAL = re.compile(r"无国有资本经营预算财政拨款(?:收入)?(?:和|及)?(?:支出)?")
 
@@ -118,6 +120,7 @@ class _Walker:
             self._guarded(self._sentence, sentence)
         for i, match in enumerate(items):
             end = items[i + 1].start() if i + 1 < len(items) else len(text)
+            end = _item_end(text, match.end(), end)
             self._guarded(self._item, match, text[match.end() : end], match.end())
         if self.topic == "基本支出":
             self._guarded(self._lists, text)
@@ -151,6 +154,8 @@ class _Walker:
             key = token.start + offset
             if token.kind == "count":
                 continue
+            if found is None and _sub_amount(sentence, token):
+                continue  # （含外宾接待支出 0.00 万元）: a part of the subject, not the subject itself
             if token.kind == "amount":
                 if _CHANGE.search(head) and not _BUDGET_ROLE.search(head):
                     change = self._change_amount(sentence, token, head, current, budget, key)
@@ -501,6 +506,22 @@ class _Walker:
                         cells=(f"公开06:{code}:1",),
                         anchor=f"{panel}{code}",
                     )
+
+
+def _item_end(text: str, start: int, end: int) -> int:
+    """Where the paragraph of one 类/款/项 path ends: at the next path, or earlier where another one begins
+    whose name the PDF extraction broke (its （项） moved past its figures), so its figures are not this one's."""
+    begun = _NEXT_ITEM.search(text, start, end)
+    return begun.start() if begun else end
+
+
+def _sub_amount(sentence: Sentence, token: Token) -> bool:
+    """The amount stands in brackets that give a part of what precedes them: （含…）, （其中：…）, （包括…）."""
+    inside = sentence.text[: token.start - sentence.start]
+    opened = max(inside.rfind("（"), inside.rfind("("))
+    if opened < 0 or max(inside.rfind("）"), inside.rfind(")")) > opened:
+        return False
+    return bool(_SUB_OPENING.match(inside, opened + 1))
 
 
 def _bare(name: str) -> str:

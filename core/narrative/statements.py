@@ -11,7 +11,7 @@ from core.money import FEN_PER_WAN, FEN_PER_YUAN
 # A number, then its unit. Years (2023年), dates and list numbers (1.) have no unit here and are not figures.
 _TOKEN = re.compile(
     r"(?<![\d.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
-    r"(?P<unit>万元|亿元|元|%|％|个|辆|台（套）|台\(套\)|台|套|人次|批次|次|人|件|场|家|项|户)?"
+    r"(?P<unit>万元|万(?=[\s，,。；;：:（()）、]|$)|亿元|元|%|％|个|辆|台（套）|台\(套\)|台|套|人次|批次|次|人|件|场|家|项|户)?"
 )
 _COUNT_UNITS = {"个", "辆", "台（套）", "台(套)", "台", "套", "人次", "批次", "次", "人", "件", "场", "家", "项", "户"}
 #: Where the words that name a figure begin: the figure's subject stands after the last of these.
@@ -25,7 +25,7 @@ class Token:
     kind: str
     value: int | Decimal
     decimals: int
-    unit: str  # 万元, 元 (possibly a slip for 万元), "" when none was written, % or the count's unit
+    unit: str  # 万元 (or 万), 元 (possibly a slip for 万元), "" when none was written, % or the count's unit
     start: int
     end: int
     text: str

@@ -85,8 +85,17 @@ _FUND = [
     _s(r"政府性基金预算财政拨款收入|本年收入", "07.本年收入", lambda f: f.row("公开07", "合计", 2)),
     _s(r"政府性基金预算财政拨款支出|本年支出", "07.本年支出", lambda f: f.row("公开07", "合计", 3)),
 ]
+
+
+def _capital_spent(f: Figures) -> Figure:
+    """公开08's 合计 spending: column 1 where it is the only column, 本年支出合计 where a region prints six (上海)."""
+    columns = f.table("公开08").columns
+    col = next((c for c, title in columns.items() if title == "本年支出合计"), 1)
+    return f.row("公开08", "合计", col)
+
+
 _CAPITAL = [
-    _s(r"国有资本经营预算财政拨款支出", "08.合计", lambda f: f.row("公开08", "合计", 1)),
+    _s(r"国有资本经营预算财政拨款支出", "08.合计", _capital_spent),
 ]
 
 
