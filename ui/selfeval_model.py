@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QRegion
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,6 +48,7 @@ from core.selfeval_edit import (
     put_value,
     walk_indicators,
 )
+from ui.focus_repaint import FocusRepaint
 from ui.open_report import OpenReport
 from ui.table_model import SEVERITY_COLOURS, worst
 
@@ -476,8 +477,10 @@ class Note(QLabel):
         self.raise_()
 
 
-class IndicatorView(QTableView):
+class IndicatorView(FocusRepaint, QTableView):
     """Spreadsheet keys: type to replace, F2 to edit, Enter commits and moves down, Delete clears."""
+
+    qt_picks_current = True  # before the first cell is chosen, Qt's handler picks one
 
     def __init__(self, model: IndicatorModel, parent=None):
         super().__init__(parent)
@@ -500,29 +503,6 @@ class IndicatorView(QTableView):
         model.modelReset.connect(lambda: self.go_to(*self._kept))
         # After the editor closes, so that Enter does not move the cursor off the moved indicator.
         model.moved.connect(lambda row, column: QTimer.singleShot(0, self, lambda: self.go_to(row, column)))
-
-    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        # QAbstractItemView repaints the whole viewport when focus comes back (after every Enter, from
-        # the closed editor): only the current cell and the selection look different. Without a current
-        # cell Qt's own handler picks one (and repaints all), as before.
-        if not self.currentIndex().isValid():
-            super().focusInEvent(event)
-            return
-        event.accept()
-        self._repaint_current()
-
-    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        event.accept()
-        self._repaint_current()
-
-    def _repaint_current(self) -> None:
-        """The frame, the current cell and the selection (as `ui.table_view.BodyView` does)."""
-        self.update(QRegion(self.rect()).subtracted(QRegion(self.contentsRect())))
-        current = self.currentIndex()
-        if current.isValid():
-            self.viewport().update(self.visualRect(current))
-        if self.selectionModel() is not None:
-            self.viewport().update(self.visualRegionForSelection(self.selectionModel().selection()))
 
     def _current(self) -> tuple[int, int]:
         current = self.currentIndex()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QRegion, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QGuiApplication, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.errors import OperationFailed
 from core.catalogue import load_catalogue
 from core.money import AmountError, parse_typed_amount
+from ui.focus_repaint import FocusRepaint
 from ui.grid import AMOUNT, NAME, NEW_CODE
 from ui.open_report import OpenReport
 from ui.table_model import TableModel
@@ -83,7 +84,7 @@ class CellDelegate(QStyledItemDelegate):
         self.held = editor if model.write_failed else None
 
 
-class BodyView(QTableView):
+class BodyView(FocusRepaint, QTableView):
     """Spreadsheet keys: type to replace, F2 to edit, Enter down, Tab right, Delete clears, Ctrl+C/V blocks."""
 
     status = Signal(str)
@@ -241,26 +242,6 @@ class BodyView(QTableView):
             if model.flags(index) & Qt.ItemFlag.ItemIsEditable:
                 return index
         return current
-
-    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        # QAbstractItemView repaints the whole viewport when focus comes back (after every Enter, from
-        # the closed editor), and QWidget's handler the whole view with everything beneath it: only the
-        # frame and the current cell look different, so only they are repainted.
-        event.accept()
-        self._repaint_current()
-
-    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        event.accept()
-        self._repaint_current()
-
-    def _repaint_current(self) -> None:
-        """The frame, the current cell and the selection: all that is drawn differently with and without focus."""
-        self.update(QRegion(self.rect()).subtracted(QRegion(self.contentsRect())))
-        current = self.currentIndex()
-        if current.isValid():
-            self.viewport().update(self.visualRect(current))
-        if self.selectionModel() is not None:
-            self.viewport().update(self.visualRegionForSelection(self.selectionModel().selection()))
 
     def _refuse_locked(self) -> bool:
         """On a locked report a key that would edit says why nothing happens (instead of doing nothing)."""
