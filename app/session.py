@@ -14,7 +14,7 @@ from app.errors import OperationFailed, failing_as_operation
 from core.audit import Change, Checker, compose
 from core.catalogue import KINDS as CATALOGUE_KINDS
 from core.catalogue import addition_problem
-from core.findings import Finding
+from core.findings import Finding, worst
 from core.report import Report, parse_address
 from core.selfeval import SelfEvaluation, selfevaluations
 from core.status import STATUS_LOCKED
@@ -124,6 +124,25 @@ class ReportSession:
 
     def findings_at(self, address: str) -> list[Finding]:
         return list(self.by_cell.get(address, {}).values())
+
+    def recoloured(self, change: Change) -> set[str]:
+        """The cells whose worst finding (their colour) `change` altered; a finding that only replaced
+        another of the same severity (a sum that moved, a message that changed) recolours nothing."""
+        came: dict[str, set[str]] = {}
+        went: dict[str, list[Finding]] = {}
+        for finding in change.appeared:
+            for cell in finding.cells:
+                came.setdefault(cell, set()).add(finding.key)
+        for finding in change.disappeared:
+            for cell in finding.cells:
+                went.setdefault(cell, []).append(finding)
+        recoloured = set()
+        for cell in came.keys() | went.keys():
+            now = self.by_cell.get(cell, {})
+            before = [f for key, f in now.items() if key not in came.get(cell, ())] + went.get(cell, [])
+            if worst(before) != worst(now.values()):
+                recoloured.add(cell)
+        return recoloured
 
     def report(self) -> Report:
         """The report as it stands now (from the one copy the session keeps, not from a reload)."""
@@ -249,7 +268,9 @@ class ReportSession:
             changed = _differing(tables, self.checker.selfeval)
         names_before = self.checker.selfeval_names()
         with failing_as_operation():
-            repository.set_selfeval(self.db, self.report_id, tables, source, positions=changed)
+            repository.set_selfeval(  # the checker holds what the database holds: nothing is read back
+                self.db, self.report_id, tables, source, positions=changed, stored=self.checker.selfeval
+            )
         audit = self.checker.set_selfeval(tables)
         self._index(audit)
         return OpChanges(audit, selfeval=changed, selfeval_list=self.checker.selfeval_names() != names_before)

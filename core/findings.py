@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -13,6 +13,7 @@ from core.templates import TableTemplate, TemplateSet
 
 SEVERITIES = ("error", "warning", "rounding")
 SEVERITY_NAMES = {"error": "强制", "warning": "提示", "rounding": "尾差"}
+_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ class Finding:
     diff: int | Decimal | None
     message: str
     key: str = ""
+
+
+def worst(findings: Iterable[Finding]) -> str | None:
+    """The gravest severity among `findings` (errors first), None for none: what colours a cell."""
+    return min((f.severity for f in findings), key=_RANK.__getitem__, default=None)
 
 
 def value_text(value: int | Decimal | None, unit: str) -> str:
@@ -205,5 +211,4 @@ def check_message(
 
 def sort_key(templates: TemplateSet) -> Callable[[Finding], tuple]:
     order = {t: i for i, t in enumerate(templates.tables)}
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
-    return lambda f: (order.get(f.table, len(order)), rank[f.severity], f.rule, f.cells)
+    return lambda f: (order.get(f.table, len(order)), _RANK[f.severity], f.rule, f.cells)

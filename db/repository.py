@@ -329,9 +329,11 @@ def set_selfeval(
     tables: list[dict[str, Any]],
     source: str = "typed",
     positions: Iterable[int] | None = None,
+    stored: list[dict[str, Any]] | None = None,
 ) -> int:
     """Put the report's self-evaluation tables in one transaction; `positions` (when the caller knows
-    them) are the only tables that may differ: just those are read, compared and rewritten.
+    them) are the only tables that may differ: just those are compared and rewritten. `stored` are
+    the tables as the database holds them, when the caller keeps them: then nothing is read back.
 
     The log gets one entry per value that changed (table, field or indicator, before, after);
     returns how many.
@@ -342,7 +344,7 @@ def set_selfeval(
     with _writing(db) as session:
         connection = session.connection()
         _edited(connection, report_id)
-        changed = replace_selfeval(session, report_id, tables, source, now, positions)
+        changed = replace_selfeval(session, report_id, tables, source, now, positions, stored)
         if changed:
             connection.execute(_TOUCHED, {"report_id": report_id, "now": now})
         return changed

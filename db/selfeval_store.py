@@ -42,15 +42,27 @@ _PLAIN = (SimpleNamespace,) * len(_ORM)
 
 
 def replace_selfeval(
-    session: Session, report_id: int, tables: list[dict[str, Any]], source: str, now: datetime, positions=None
+    session: Session,
+    report_id: int,
+    tables: list[dict[str, Any]],
+    source: str,
+    now: datetime,
+    positions=None,
+    stored_tables: list[dict[str, Any]] | None = None,
 ) -> int:
     """Put `tables` in place of the report's; `positions` (when known) are the only ones that may differ.
 
-    Logs one entry per value that changed and returns how many.
+    `stored_tables` are the tables as the database holds them, when the caller keeps them (an open
+    report's session does: every write goes through it, under the database's lock): then nothing is
+    read back, and the rows that differ are found by their places. Logs one entry per value that
+    changed and returns how many.
     """
     wanted = None if positions is None else set(positions)
     connection = session.connection()
-    stored = {t.position: t for t in load_tables(session, report_id, wanted)}
+    if stored_tables is None:
+        stored = {t.position: t for t in load_tables(session, report_id, wanted)}
+    else:
+        stored = {t.position: t for t in selfeval_rows(report_id, stored_tables, wanted, orm=False)}
     rows = {row.position: row for row in selfeval_rows(report_id, tables, wanted, orm=False)}
     old = {i: selfeval_dict(t) for i, t in stored.items()}
     new = {i: selfeval_dict(row) for i, row in rows.items()}  # as stored, so equal means unchanged
@@ -66,7 +78,7 @@ def replace_selfeval(
         if matched is None:
             rebuilt.add(i)
         else:
-            _update(connection, matched)
+            _update(connection, report_id, i, matched)
     if rebuilt:
         session.execute(
             delete(SelfEvalTable).where(SelfEvalTable.report_id == report_id, SelfEvalTable.position.in_(rebuilt))
@@ -163,40 +175,81 @@ _UP = {
 }
 
 
-def _matched(old: SimpleNamespace, new: SimpleNamespace) -> list[tuple[type, SimpleNamespace, Any]] | None:
-    """(kind, stored row, new row) for every row of two tables of the same shape; None when the shapes differ."""
+def _matched(old: SimpleNamespace, new: SimpleNamespace) -> list[tuple[type, tuple[int, ...], Any, Any]] | None:
+    """(kind, place, stored row, new row) for every row of two tables of the same shape, None when the
+    shapes differ; a row's place is its positions below the table (a goal's (g,), an indicator's (g, i, j, k))."""
     if len(old.header) != len(new.header) or len(old.goals) != len(new.goals):
         return None
-    pairs: list[tuple[type, SimpleNamespace, Any]] = [(SelfEvalTable, old, new)]
-    pairs += [(SelfEvalHeaderField, o, n) for o, n in zip(old.header, new.header, strict=True)]
-    for goal, new_goal in zip(old.goals, new.goals, strict=True):
+    pairs: list[tuple[type, tuple[int, ...], Any, Any]] = [(SelfEvalTable, (), old, new)]
+    pairs += [(SelfEvalHeaderField, (h,), o, n) for h, (o, n) in enumerate(zip(old.header, new.header, strict=True))]
+    for g, (goal, new_goal) in enumerate(zip(old.goals, new.goals, strict=True)):
         if len(goal.groups) != len(new_goal.groups):
             return None
-        pairs.append((SelfEvalGoal, goal, new_goal))
-        for group, new_group in zip(goal.groups, new_goal.groups, strict=True):
+        pairs.append((SelfEvalGoal, (g,), goal, new_goal))
+        for i, (group, new_group) in enumerate(zip(goal.groups, new_goal.groups, strict=True)):
             if len(group.groups) != len(new_group.groups):
                 return None
-            pairs.append((SelfEvalLevel1, group, new_group))
-            for sub, new_sub in zip(group.groups, new_group.groups, strict=True):
+            pairs.append((SelfEvalLevel1, (g, i), group, new_group))
+            for j, (sub, new_sub) in enumerate(zip(group.groups, new_group.groups, strict=True)):
                 if len(sub.indicators) != len(new_sub.indicators):
                     return None
-                pairs.append((SelfEvalLevel2, sub, new_sub))
-                pairs += [(SelfEvalIndicator, o, n) for o, n in zip(sub.indicators, new_sub.indicators, strict=True)]
+                pairs.append((SelfEvalLevel2, (g, i, j), sub, new_sub))
+                pairs += [
+                    (SelfEvalIndicator, (g, i, j, k), o, n)
+                    for k, (o, n) in enumerate(zip(sub.indicators, new_sub.indicators, strict=True))
+                ]
     return pairs
 
 
-def _update(connection, pairs: list[tuple[type, SimpleNamespace, Any]]) -> None:
-    """Write the values that differ, row by row (a typed 得分 is one row)."""
-    for model, old, new in pairs:
+def _update(connection, report_id: int, position: int, pairs: list[tuple[type, tuple[int, ...], Any, Any]]) -> None:
+    """Write the values that differ, row by row (a typed 得分 is one row), each row found by its place."""
+    for model, place, old, new in pairs:
         values = {f: getattr(new, f) for f in _VALUES[model] if getattr(old, f) != getattr(new, f)}
-        if not values:
-            continue
-        columns = model.__table__.c
-        if model is SelfEvalHeaderField:
-            key = [columns.table_id == old.table_id, columns.position == old.position]
+        if values:
+            statement = update(model.__table__).where(*_placed(model)).values(**values)
+            parameters = {"in_report": report_id, "in_table": position}
+            parameters.update((f"p{n}", p) for n, p in enumerate(place))
+            connection.execute(statement, parameters)
+
+
+_PLACED: dict[type, list] = {}
+
+
+def _placed(model) -> list:
+    """The conditions that pick one row of `model` by the report, the table's position and the row's
+    place (bound as in_report, in_table, p0, p1 …): each level's id is a subquery on the one above."""
+    if model not in _PLACED:
+        tables = SelfEvalTable.__table__
+        parent = (
+            select(tables.c.id)
+            .where(tables.c.report_id == bindparam("in_report"), tables.c.position == bindparam("in_table"))
+            .scalar_subquery()
+        )
+        chain = _CHAIN[model]
+        for depth, level in enumerate(chain[:-1]):
+            columns = level.__table__.c
+            parent = (
+                select(columns.id)
+                .where(columns[_PARENT[level]] == parent, columns.position == bindparam(f"p{depth}"))
+                .scalar_subquery()
+            )
+        if model is SelfEvalTable:
+            _PLACED[model] = [tables.c.report_id == bindparam("in_report"), tables.c.position == bindparam("in_table")]
         else:
-            key = [columns.id == old.id]
-        connection.execute(update(model.__table__).where(*key).values(**values))
+            columns = model.__table__.c
+            _PLACED[model] = [columns[_PARENT[model]] == parent, columns.position == bindparam(f"p{len(chain) - 1}")]
+    return _PLACED[model]
+
+
+#: The levels from below the table down to each kind of row.
+_CHAIN = {
+    SelfEvalTable: (),
+    SelfEvalHeaderField: (SelfEvalHeaderField,),
+    SelfEvalGoal: (SelfEvalGoal,),
+    SelfEvalLevel1: (SelfEvalGoal, SelfEvalLevel1),
+    SelfEvalLevel2: (SelfEvalGoal, SelfEvalLevel1, SelfEvalLevel2),
+    SelfEvalIndicator: (SelfEvalGoal, SelfEvalLevel1, SelfEvalLevel2, SelfEvalIndicator),
+}
 
 
 def selfeval_rows(report_id: int, tables: list[dict[str, Any]], positions: set[int] | None = None, orm: bool = True):

@@ -117,6 +117,21 @@ def test_a_selfeval_edit_names_only_the_table_it_changed(session):
     assert repository.load_report(session.db, session.report_id).selfeval[3] == tables[3]
 
 
+def test_recoloured_names_the_cells_whose_worst_finding_changed(session):
+    """A new error colours its cells; the same error with another sum (a finding replaced by one of the
+    same severity) recolours none of them; taking the figure back uncolours them again."""
+    original = session.value("公开01:1:1")
+    broke = session.edit_cells([("公开01:1:1", original + 1234 * WAN)], "x").changes
+    errors = [f for f in broke.audit.appeared if f.severity == "error"]
+    assert errors and {c for f in errors for c in f.cells} <= session.recoloured(broke.audit)
+    moved = session.edit_cells([("公开01:1:1", original + 999 * WAN)], "x").changes
+    replaced = {f.key for f in moved.audit.appeared} & {f.key for f in moved.audit.disappeared}
+    assert replaced, "the same identities fail with other figures"
+    assert session.recoloured(moved.audit) == set()
+    mended = session.edit_cells([("公开01:1:1", original)], "x").changes
+    assert {c for f in errors for c in f.cells} <= session.recoloured(mended.audit)
+
+
 def test_report_is_the_session_state_not_a_reload(session, context, tmp_path):
     session.edit_cells([("公开01:6:1", 7 * WAN)], "输入")
     assert session.report().cells == repository.load_report(session.db, session.report_id).cells

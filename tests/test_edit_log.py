@@ -140,9 +140,12 @@ def test_an_indicator_added_and_removed_is_logged_field_by_field(db, report_id):
     assert {e[3] for e in new_entries(db, report_id, before + len(log))} == {"undo"}
 
 
-def test_a_self_evaluation_edit_in_place_or_rebuilt_reads_back_as_written(db, report_id, tmp_path):
-    """A value typed (same shape: rows updated in place) and an indicator added, a header key added and a
-    table added (new shape: rebuilt) all read back exactly as given, here and in a fresh import."""
+@pytest.mark.parametrize("kept", [False, True], ids=["read back", "as the session holds them"])
+def test_a_self_evaluation_edit_in_place_or_rebuilt_reads_back_as_written(db, report_id, tmp_path, kept):
+    """A value typed (same shape: rows updated in place, at every level: table, header, goal, 一级, 二级,
+    indicator) and an indicator added, a header key added and a table added (new shape: rebuilt) all read
+    back exactly as given, here and in a fresh import; whether the stored tables are read back to compare
+    or given by the caller (`stored`, as an open report's session does), and only the edited rows change."""
 
     def rows(table: str) -> int:
         with db.reading() as session:
@@ -154,13 +157,30 @@ def test_a_self_evaluation_edit_in_place_or_rebuilt_reads_back_as_written(db, re
     first = typed[FIRST_PROJECT]["goals"][0]["groups"][0]["groups"][0]
     first["indicators"][0]["score"] = "1.5"
     first["points"] = "99"
+    typed[FIRST_PROJECT]["goals"][0]["name"] = "改过的年度目标"
+    typed[FIRST_PROJECT]["goals"][0]["groups"][-1]["points"] = "7"
+    last = typed[FIRST_PROJECT]["goals"][-1]["groups"][-1]["groups"][-1]["indicators"][-1]
+    last["actual"] = "改过的实际完成值"
     typed[FIRST_PROJECT]["header"]["主管部门"] = "另一个部门"
     typed[FIRST_PROJECT]["total"] = None
     before = len(edit_log(db, report_id))
-    assert set_selfeval(db, report_id, typed, positions={FIRST_PROJECT}) == 4
+    stored = tables if kept else None
+    assert set_selfeval(db, report_id, typed, positions={FIRST_PROJECT}, stored=stored) == 7
     assert load_report(db, report_id).selfeval == [{k: v for k, v in t.items() if v is not None} for t in typed]
     assert rows("selfeval_indicators") == indicators
-    assert {e[0].rsplit(":", 1)[-1] for e in new_entries(db, report_id, before)} == {"得分", "分值", "主管部门", "总分"}
+    assert {e[0].rsplit(":", 1)[-1] for e in new_entries(db, report_id, before)} == {
+        "得分", "分值", "主管部门", "总分", "名称", "实际完成值"
+    }  # fmt: skip
+    other = copy.deepcopy(load_report(db, report_id).selfeval)
+    other[FIRST_PROJECT + 1]["goals"][0]["groups"][0]["groups"][0]["indicators"][0]["score"] = "0.5"
+    set_selfeval(
+        db,
+        report_id,
+        other,
+        positions={FIRST_PROJECT + 1},
+        stored=load_report(db, report_id).selfeval if kept else None,
+    )
+    assert load_report(db, report_id).selfeval == other  # the other table's rows, not the first's, took it
     grown = copy.deepcopy(load_report(db, report_id).selfeval)
     grown[FIRST_PROJECT]["goals"][0]["groups"][0]["groups"][0]["indicators"].append({"name": "新指标", "weight": "1"})
     grown[FIRST_PROJECT]["header"]["新表头"] = "值"

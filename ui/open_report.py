@@ -87,6 +87,10 @@ class OpenReport(QObject):
     def findings_at(self, address: str) -> list[Finding]:
         return self.app.findings_at(address)
 
+    def recoloured(self, changes: OpChanges) -> set[str]:
+        """The cells an operation gave another colour (their worst finding changed)."""
+        return self.app.recoloured(changes.audit)
+
     def export(self, path):
         """The report as a file (the format its name says)."""
         return self.app.export(path)

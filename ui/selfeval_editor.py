@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.findings import worst
 from core.money import AmountError
 from core.selfeval import budget_score, execution_rate, round_score
 from core.selfeval_edit import (
@@ -40,7 +41,7 @@ from core.selfeval_edit import (
 from ui.open_report import OpenReport
 from ui.selfeval_model import NAME, IndicatorModel, IndicatorView, Note, findings_tooltip
 from ui.selfeval_totals import TotalsBar, restyle
-from ui.table_model import SEVERITY_COLOURS, worst
+from ui.table_model import SEVERITY_COLOURS
 
 HEADER_FIELDS = {"整体": ("单位名称", "基本支出总额", "项目支出总额"), "项目": ("项目名称", "主管部门", "实施单位")}
 BUDGET_FIELDS = (  # key, label, cell column, what an undo step and a message call it
@@ -292,10 +293,13 @@ class SelfEvalEditor(QWidget):
 
     # -- showing
 
-    def refresh(self) -> None:
+    def refresh(self, changes=None) -> None:
+        """Show the table as it stands; after an edit (`changes`), only the entries whose text changed or
+        whose cells' findings came or went are recoloured."""
         table, evaluation = self.model.table(), self.model.evaluation
         if evaluation is None:
             return
+        retexted = set()
         self._add_header_fields(())
         kind = "部门（单位）整体支出" if evaluation.kind == "整体" else "项目支出"
         self.title.setText(f"{self.session.info.year}年度{kind}绩效自评表　{evaluation.name}")
@@ -304,6 +308,7 @@ class SelfEvalEditor(QWidget):
                 text = field.stored(table)
                 if field.text() != text:  # setting the same text repaints the entry all the same
                     field.setText(text)
+                    retexted.add(field)
                 if field.cursorPosition():
                     field.setCursorPosition(0)
                 field.deselect()
@@ -314,6 +319,7 @@ class SelfEvalEditor(QWidget):
                 continue
             if box.toPlainText() != text and not (box.hasFocus() and box.document().isModified()):
                 box.setPlainText(text)
+                retexted.add(box)
             box.document().setModified(False)
         rate, score = execution_rate(evaluation.budget), budget_score(evaluation.budget)
         hint = [
@@ -330,14 +336,17 @@ class SelfEvalEditor(QWidget):
             box.setReadOnly(read_only)
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button, self.adopt_button):
             button.setEnabled(not read_only)
-        self._recolour()
+        if changes is None or changes.selfeval_list:
+            self._recolour()
+        else:
+            self._recolour(retexted | self._touched(changes))
 
     def _on_change(self, changes) -> None:
         if self.model.table_index in changes.selfeval or changes.selfeval_list:
             self._tell("")  # a change went through: an earlier refusal is over
-            self.refresh()
+            self.refresh(changes)
         elif changes.findings_changed and self._concerns(changes):
-            self._recolour()
+            self._recolour(self._touched(changes))
 
     def _concerns(self, changes) -> bool:
         """Whether findings on this table's cells came or went (the editor shows no others)."""
@@ -345,11 +354,19 @@ class SelfEvalEditor(QWidget):
         audit = changes.audit
         return any(c.startswith(prefix) for f in audit.appeared + audit.disappeared for c in f.cells)
 
+    def _touched(self, changes) -> set:
+        """The entries on whose cells findings came or went (their colour or tooltip may differ)."""
+        cells = {c for f in changes.audit.appeared + changes.audit.disappeared for c in f.cells}
+        return {w for w in [*self.fields, self.reason, self.measures] if self._address(w.cell) in cells}
+
     def _address(self, cell: tuple[str, str] | None) -> str | None:
         return f"{self.table_name}:{cell[0]}:{cell[1]}" if cell else None
 
-    def _recolour(self, _change=None) -> None:
+    def _recolour(self, only: set | None = None) -> None:
+        """Colour and tooltip of the entries (those in `only`, when given) by their findings, then the totals."""
         for widget in [*self.fields, self.reason, self.measures]:
+            if only is not None and widget not in only:
+                continue
             address = self._address(widget.cell)
             severity = worst(self.session.findings_at(address)) if address else None
             kind = type(widget).__base__.__name__
@@ -388,7 +405,7 @@ class SelfEvalEditor(QWidget):
         )
 
     def _tell(self, message: str, refused: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {'#c62828' if refused else '#555'};")
+        restyle(self.message, f"color: {'#c62828' if refused else '#555'};")
         self.message.setText(message)
         self.message.setVisible(bool(message))
         if message:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.changes import OpChanges
 from app.errors import OperationFailed
-from core.findings import SEVERITY_NAMES
+from core.findings import SEVERITY_NAMES, worst
 from core.selfeval import (
     BAND_NAMES,
     FULL_MARKS,
@@ -50,7 +50,7 @@ from core.selfeval_edit import (
 )
 from ui.focus_repaint import FocusRepaint
 from ui.open_report import OpenReport
-from ui.table_model import SEVERITY_COLOURS, worst
+from ui.table_model import SEVERITY_COLOURS
 
 COLUMNS = tuple("年度目标 一级指标 二级指标 三级指标（指标名称） 权重/分值 目标值 实际完成值 得分 建议得分".split())
 GOAL, LEVEL1, LEVEL2, NAME, WEIGHT, TARGET, ACTUAL, SCORE, SUGGESTED = range(len(COLUMNS))  # GOAL..LEVEL2: levels 0-2
@@ -229,9 +229,10 @@ class IndicatorModel(QAbstractTableModel):
 
     def _recolour_findings(self, changes: OpChanges) -> None:
         """Repaint the cells of this table's findings that came or went."""
+        if not changes.findings_changed or not self.rows:
+            return
         name = self.table_name()
-        found = [f for f in changes.audit.appeared + changes.audit.disappeared if f.table == name]
-        if not found or not self.rows:
+        if not any(f.table == name for f in changes.audit.appeared + changes.audit.disappeared):
             return
         if self._cells is None:
             self._cells = {}
@@ -240,7 +241,7 @@ class IndicatorModel(QAbstractTableModel):
                     address = self.address(row, column)
                     if address:
                         self._cells.setdefault(address, []).append((row, column))
-        for address in {c for f in found for c in f.cells}:
+        for address in self.session.recoloured(changes):
             for row, column in self._cells.get(address, ()):
                 index = self.index(row, column)
                 self.dataChanged.emit(index, index)

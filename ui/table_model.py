@@ -9,18 +9,13 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.changes import OpChanges
 from app.errors import OperationFailed
-from core.findings import SEVERITY_NAMES, value_text
+from core.findings import SEVERITY_NAMES, value_text, worst
 from core.layout import row_name
 from core.money import AmountError, format_amount, parse_typed_amount
 from ui.grid import AMOUNT, NAME, NEW_CODE, Grid, GridCell, build_grid
 from ui.open_report import OpenReport
 
 SEVERITY_COLOURS = {"error": QColor("#f4b4b4"), "warning": QColor("#ffd98a"), "rounding": QColor("#e2ecf9")}
-_RANK = {"error": 0, "warning": 1, "rounding": 2}
-
-
-def worst(findings) -> str | None:
-    return min((f.severity for f in findings), key=_RANK.__getitem__, default=None)
 
 
 class TableModel(QAbstractTableModel):
@@ -110,7 +105,7 @@ class TableModel(QAbstractTableModel):
         elif self.hide_empty and any(a.startswith(self.table.id + ":") for a in changes.cells):
             self._relayout()  # a row filled or emptied comes into or goes out of view
         keys = set(changes.cells) | set(changes.labels)
-        marked = {c for f in changes.audit.appeared + changes.audit.disappeared for c in f.cells} - keys
+        marked = self.session.recoloured(changes) - keys if changes.findings_changed else ()
         for key in keys:
             for r, c in self._positions.get(key, ()):
                 index = self.index(r, c)
