@@ -253,16 +253,18 @@ class ReportSession:
                 selfevaluations(Report(self.checker.unit_name, self.checker.year, selfeval=tables))  # says why
         changed = _differing(tables, current)
         with failing_as_operation():  # refuse first; the tables that did not change were read when they came in
-            for i in sorted(changed):
-                if i < len(tables):
-                    SelfEvaluation.from_dict(tables[i], i + 1)
+            read = {i: SelfEvaluation.from_dict(tables[i], i + 1) for i in sorted(changed) if i < len(tables)}
         if not changed:
             return NOTHING_DONE
-        changes = self._apply_selfeval(list(tables), source, changed)
+        changes = self._apply_selfeval(list(tables), source, changed, read)
         return Outcome(changes, Step(text, selfeval_before=tuple(current), selfeval_after=tuple(tables)))
 
     def _apply_selfeval(
-        self, tables: list[dict[str, Any]], source: str, changed: frozenset[int] | None = None
+        self,
+        tables: list[dict[str, Any]],
+        source: str,
+        changed: frozenset[int] | None = None,
+        read: dict[int, SelfEvaluation] | None = None,
     ) -> OpChanges:
         if changed is None:
             changed = _differing(tables, self.checker.selfeval)
@@ -271,7 +273,7 @@ class ReportSession:
             repository.set_selfeval(  # the checker holds what the database holds: nothing is read back
                 self.db, self.report_id, tables, source, positions=changed, stored=self.checker.selfeval
             )
-        audit = self.checker.set_selfeval(tables)
+        audit = self.checker.set_selfeval(tables, read)
         self._index(audit)
         return OpChanges(audit, selfeval=changed, selfeval_list=self.checker.selfeval_names() != names_before)
 

@@ -16,6 +16,7 @@ from core.rules.coded import CATALOGUE, NEGATIVE_AMOUNT, catalogue_row, checker_
 from core.rules.previous import PreviousYear, cross_year_message
 from core.rules.rounding import classify, half_digit
 from core.rules.syntax import PREVIOUS_PREFIX, RuleSpec
+from core.selfeval.model import SelfEvaluation
 from core.selfeval.tracking import KEY_PREFIX as SELFEVAL_KEY
 from core.selfeval.tracking import SelfEvalTracker, TablesUpdate
 from core.templates import TemplateSet
@@ -202,13 +203,18 @@ class Checker:
         """The self-evaluation tables' names as their findings name them, in order."""
         return [evaluation.table for evaluation in self._selfeval.evaluations]
 
-    def set_selfeval(self, tables: list[dict]) -> Change:
+    def set_selfeval(self, tables: list[dict], read: Mapping[int, SelfEvaluation] | None = None) -> Change:
         """Replace the self-evaluation tables (as in the report file); only the tables that differ are re-checked.
 
         The checker keeps `tables` as they are: give it a new list (and new dicts for changed tables)
         rather than changing the ones it holds. A malformed table raises SelfEvalError, changing nothing.
+        `read` may give changed tables already read (`SelfEvaluation.from_dict`), by position.
         """
-        return self._selfeval_change(self._selfeval.update(tables))
+        return self._selfeval_change(self._selfeval.update(tables, read))
+
+    def selfeval_evaluation(self, position: int) -> SelfEvaluation:
+        """The self-evaluation table at `position` (0-based) as read and checked."""
+        return self._selfeval.evaluations[position]
 
     def set_selfeval_table(self, position: int, table: dict) -> Change:
         """Replace the self-evaluation table at `position` (0-based), or add one after the last."""

@@ -204,12 +204,25 @@ def _matched(old: SimpleNamespace, new: SimpleNamespace) -> list[tuple[type, tup
 def _update(connection, report_id: int, position: int, pairs: list[tuple[type, tuple[int, ...], Any, Any]]) -> None:
     """Write the values that differ, row by row (a typed 得分 is one row), each row found by its place."""
     for model, place, old, new in pairs:
-        values = {f: getattr(new, f) for f in _VALUES[model] if getattr(old, f) != getattr(new, f)}
-        if values:
-            statement = update(model.__table__).where(*_placed(model)).values(**values)
+        columns = tuple(f for f in _VALUES[model] if getattr(old, f) != getattr(new, f))
+        if columns:
             parameters = {"in_report": report_id, "in_table": position}
             parameters.update((f"p{n}", p) for n, p in enumerate(place))
-            connection.execute(statement, parameters)
+            parameters.update((f"new_{c}", getattr(new, c)) for c in columns)
+            connection.execute(_updating(model, columns), parameters)
+
+
+_UPDATES: dict[tuple[type, tuple[str, ...]], Any] = {}
+
+
+def _updating(model, columns: tuple[str, ...]):
+    """The statement that writes `columns` of one row found by its place, made once per kind of edit
+    (SQLAlchemy then compiles it once and keys its cache without walking the subqueries again)."""
+    key = (model, columns)
+    if key not in _UPDATES:
+        values = {c: bindparam(f"new_{c}") for c in columns}
+        _UPDATES[key] = update(model.__table__).where(*_placed(model)).values(values)
+    return _UPDATES[key]
 
 
 _PLACED: dict[type, list] = {}

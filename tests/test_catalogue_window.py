@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMenu
 
-from tests.window_helpers import close_window, open_window
+from tests.window_helpers import close_window, open_window, settle
 from ui.catalogue_dialog import ACTION_TEXT, CatalogueDialog, add_catalogue_action
 
 UNKNOWN = "2089999"
@@ -14,6 +14,7 @@ def test_a_code_added_from_the_findings_list_is_accepted_named_and_undone(qtbot,
     try:
         window.show_table("公开02")
         window.session.rename_row("公开02", UNKNOWN, UNKNOWN)  # as a new row typed with its code
+        settle()
         proxy = window.findings.proxy
         rows = [proxy.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(proxy.rowCount())]
         finding = next(f for f in rows if f.rule == "公开02.科目编码" and f.cells == (f"公开02:{UNKNOWN}",))

@@ -14,6 +14,7 @@ from db import repository
 from db.database import Database
 from db.models import STATUS_LOCKED
 from tests.conftest import SEED_REPORTS
+from tests.window_helpers import settle
 from ui.open_report import OpenReport
 from ui.selfeval_editor import SelfEvalEditor
 from ui.selfeval_model import ACTUAL, GOAL, LEVEL1, LEVEL2, NAME, SCORE, SUGGESTED, TARGET, WEIGHT
@@ -70,6 +71,7 @@ def fill(qtbot, entry, text):
     entry.selectAll()
     write(qtbot, entry, text)
     qtbot.keyClick(entry, Qt.Key.Key_Return)
+    settle()
 
 
 def text_at(editor, row, column):
@@ -96,6 +98,7 @@ def type_into(qtbot, editor, row, column, text):
     write(qtbot, line, text)
     qtbot.keyClick(line, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState)
+    settle()
 
 
 def choose(qtbot, editor, row, column, name):
@@ -227,6 +230,7 @@ def test_a_missed_target_without_a_reason_is_flagged_until_a_reason_is_written(q
     write(qtbot, editor.reason, "部分学员延期至次年参训。")
     editor.total_field.setFocus()  # leaving the box saves it
     qtbot.waitUntil(lambda: "自评.未说明原因" not in rules(session, editor.table_name))
+    settle()
     assert stored(session)[editor.index]["reason"] == "部分学员延期至次年参训。"
     assert colour_at(editor, 0, ACTUAL) is None and editor.reason.styleSheet() == ""
 
@@ -241,6 +245,7 @@ def test_take_all_suggested_scores_in_one_undo_step(qtbot, session):
     steps = session.undo_stack.count()
 
     assert editor.adopt_suggestions() == 2  # the score and the 总分 it adds up to
+    settle()
     assert session.undo_stack.count() == steps + 1
     assert text_at(editor, 0, SCORE) == "3.43" and editor.total_field.text() == "98.33"
     assert not {"自评.指标得分", "自评.总分"} & rules(session, editor.table_name)
@@ -249,6 +254,7 @@ def test_take_all_suggested_scores_in_one_undo_step(qtbot, session):
     assert table["total"] == "98.33"
 
     session.undo_stack.undo()
+    settle()
     assert text_at(editor, 0, SCORE) == "4" and editor.total_field.text() == "98.9"
     assert text_at(editor, 0, ACTUAL) == "300件", "only the adoption was undone"
     assert stored(session)[FIRST_PROJECT]["total"] == "98.9"
@@ -360,6 +366,7 @@ def test_bad_input_is_refused_at_the_cell_and_the_typed_text_stays(qtbot, sessio
     qtbot.keyClicks(line, "3.5")
     qtbot.keyClick(line, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState)
+    settle()
     assert text_at(editor, 0, SCORE) == "3.5" and not view.note.isVisible() and not editor.message.isVisible()
     assert view.currentIndex().row() == 1, "a taken score moves on, as Enter does in a spreadsheet"
 

@@ -14,6 +14,7 @@ from core.reportfile import read_report
 from db import repository
 from db.database import Database
 from tests.conftest import SEED_REPORTS
+from tests.window_helpers import settle
 from ui.main_window import MainWindow
 from ui.selfeval_editor import SelfEvalEditor
 from ui.selfeval_model import ACTUAL, SCORE
@@ -67,6 +68,7 @@ def type_and_enter(qtbot, view, row, column, text):
         QApplication.sendEvent(line, event)
     qtbot.keyClick(line, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState)
+    settle()
 
 
 def score_of(window, table, row):
@@ -85,6 +87,7 @@ def cursor(editor):
 
 
 def assert_still_on(window, editor, label):
+    settle()
     assert window.stack.currentWidget() is editor, "the centre stays on the table being edited"
     assert window.tree.currentItem() is tree_item(window, label), "the tree stays on it"
 
@@ -165,6 +168,7 @@ def test_renaming_the_project_keeps_the_tree_on_it_and_ctrl_z_in_the_entry_undoe
     assert following.hasFocus(), "Enter moves on to the next entry"
 
     qtbot.keyClick(following, Qt.Key.Key_Z, CTRL)  # nothing typed there: Ctrl+Z is the report's undo
+    settle()
     assert name.text() == "2023年机关业务工作经费项目"
     assert_still_on(window, editor, PROJECT)
     assert_no_stray_editor(qtlog)
@@ -190,6 +194,7 @@ def test_typed_scores_drive_the_sum_beside_the_printed_total_and_both_grades(win
     total.selectAll()
     qtbot.keyClicks(total, "88.9")
     qtbot.keyClick(total, Qt.Key.Key_Return)
+    settle()
     assert repository.load_report(window.context.db, window.session.report_id).selfeval[1]["total"] == "88.9"
     assert (totals.printed_grade.text(), totals.sum_grade.text()) == ("良", "良")
     assert (

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.window_helpers import WAN, close_window, open_window
+from tests.window_helpers import WAN, close_window, open_window, settle
 from ui.table_model import TableModel
 
 
@@ -35,6 +35,7 @@ def test_findings_list_is_updated_row_by_row_and_stays_in_order(window, qtmodelt
     session.edit([("公开02:2050201:2", 1 * WAN)], "输入")
     session.undo()
     session.edit([("公开09:1:7", 0)], "输入")
+    settle()  # the list follows the four changes in order, after the paint
     assert resets == []
     assert sorted(model.rows, key=model._order) == model.rows
     assert {f.key for f in model.rows} == {f.key for f in session.findings()}
@@ -85,6 +86,7 @@ def test_counts_in_the_status_bar_follow_what_appeared_and_disappeared(window):
     window.session.edit([("公开01:6:1", 1234 * WAN)], "输入")
     window.session.undo()
     window.session.edit([("公开02:2050201:2", 1 * WAN)], "输入")
+    settle()
     counted = window.counts_label.text()
     window._count_all()
     assert window.counts_label.text() == counted

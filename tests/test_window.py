@@ -9,7 +9,7 @@ from core.reportfile import read_report
 from db import repository
 from db.database import Database
 from tests.conftest import SEED_REPORTS
-from tests.window_helpers import WAN, close_window, index_of, open_window, stored, type_into
+from tests.window_helpers import WAN, close_window, index_of, open_window, settle, stored, type_into
 from ui.main_window import MainWindow
 from ui.table_model import SEVERITY_COLOURS
 
@@ -47,6 +47,7 @@ def test_a_violation_colours_its_cells_in_every_table_and_is_listed_then_undone(
     window.session.undo_stack.undo()
     assert stored(window, "公开02:合计:1") == 84_174_240_000
     assert view.model.data(index_of(view, "公开02:合计:2"), Qt.ItemDataRole.BackgroundRole) is None
+    settle()
     tables = window.session.templates.tables
     assert all(f.severity != "error" for f in window.findings.model.rows if f.table in tables)
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit
 from app.context import AppContext
 from db import repository
 from tests.conftest import SEED_REPORTS
-from tests.window_helpers import WAN, close_window, index_of, open_window, stored, type_into
+from tests.window_helpers import WAN, close_window, index_of, open_window, settle, stored, type_into
 from ui.main_window import MainWindow
 
 
@@ -252,6 +252,7 @@ def test_a_written_narrative_is_checked_and_its_findings_go_everywhere(window_00
     window = window_001
     before = window.findings.model.rowCount()
     assert window.check_narrative(str(SEED_001_TEXT))
+    settle()
     narrative = [f for f in window.session.findings() if f.table == "情况说明"]
     assert any(f.severity == "error" and "九(一)" in f.message for f in narrative)
     assert window.findings.model.rowCount() == before + len(narrative), "the list took them in"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
 from app.context import AppContext
 from db import repository
@@ -50,3 +50,10 @@ def type_into(qtbot, view, address, text):
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     # Qt commits an editor's data on the next turn of the event loop.
     qtbot.waitUntil(lambda: view.body.state() != QAbstractItemView.State.EditingState)
+    settle()
+
+
+def settle() -> None:
+    """Let the event loop run as it does between two keys: the typed cell is painted first, then the
+    views around it (tree marks, counts, findings list, self-evaluation entries) follow the change."""
+    QApplication.processEvents()

@@ -28,6 +28,7 @@ class OpenConsolidation(QObject):
     """Looks to the views like an open report (OpenReport's reading side); every change is refused."""
 
     changed = Signal(object)
+    settled = Signal(object)
     failed = Signal(object)
     saved = Signal()
 
@@ -46,6 +47,9 @@ class OpenConsolidation(QObject):
 
     locked = True
     read_only = True
+
+    def settle(self) -> None:
+        """Nothing changes here, so nothing is ever owed to the views."""
 
     @property
     def read_only_reason(self) -> str:

@@ -42,7 +42,7 @@ class FindingsModel(QAbstractTableModel):
         self._order = lambda f: (rank[f.severity], order.get(f.table, len(order)), f.table, f.rule, f.cells, f.key)
         self.rows: list[Finding] = sorted(session.findings(), key=self._order)
         self._keys = [self._order(f) for f in self.rows]
-        session.changed.connect(self.apply)
+        session.settled.connect(self.apply)
 
     def apply(self, changes: OpChanges) -> None:
         """Remove the findings that went and insert those that came, each at its place (no reset)."""

@@ -242,6 +242,9 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
         return OpenReport(self.context.open_session(key), self)
 
     def open_report(self, report_id: int | str, year_item: QTreeWidgetItem) -> None:
+        if self.session is not None:  # what the report being left still owes its views, then no more
+            self.session.settle()
+            self.session.settled.disconnect(self._after_change)
         for view in list(self.views.values()) + list(self.selfeval_editors.values()):
             self.stack.removeWidget(view)
             view.deleteLater()
@@ -259,7 +262,7 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
             return
         self._open_key = report_id
         self.settings.setValue("report", report_id)
-        self.session.changed.connect(self._after_change)
+        self.session.settled.connect(self._after_change)
         self.session.saved.connect(lambda: self.saved_label.setText(f"已保存 {datetime.now():%H:%M:%S}"))
         self.session.saved.connect(self.problem.clear)  # a write went through: the last failure is over
         self.session.saved.connect(self.statusBar().clearMessage)  # and so is the last refusal
@@ -417,9 +420,13 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
                     filled = {a.split(":", 1)[0] for a in self.session.checker.values}
                 empty = table_id in self.table_items and table_id not in filled
                 text, colour = ("未填", TREE_COLOURS["empty"]) if empty else ("✔ 通过", TREE_COLOURS["ok"])
-            item.setText(1, text)
-            item.setForeground(1, colour)
-            item.setToolTip(0, item.text(0))
+            # Each setter repaints the item even when nothing differs: set only what changed.
+            if item.text(1) != text:
+                item.setText(1, text)
+            if item.foreground(1) != colour:
+                item.setForeground(1, colour)
+            if item.toolTip(0) != item.text(0):
+                item.setToolTip(0, item.text(0))
 
     def jump_to(self, finding) -> None:
         """Show a finding's cells: every one of them in its first table; F8 goes on to the next table's."""
@@ -447,6 +454,7 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
         return list(groups.items()) or [(finding.table, list(finding.cells))]
 
     def _show_group(self) -> None:
+        self.session.settle()  # the tree's entries as the report now stands
         finding, groups, at = self._jump
         table, cells = groups[at]
         names = self.session.checker.selfeval_names()

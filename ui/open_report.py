@@ -21,7 +21,12 @@ class OpenReport(QObject):
     OperationFailed (so the caller can keep what was typed) and `failed` tells the window.
     """
 
-    changed = Signal(object)  # app.changes.OpChanges
+    #: app.changes.OpChanges, at once: for the models of the views typed into (tables, indicators).
+    changed = Signal(object)
+    #: The same OpChanges, in order, once the event loop has painted the edit: for what surrounds it (the
+    #: tree's marks and the counts, the findings list, the self-evaluation entries and totals), so that the
+    #: typed cell is on screen first and a burst of changes repaints them once.
+    settled = Signal(object)
     failed = Signal(object)  # app.errors.OperationFailed
     saved = Signal()
 
@@ -33,6 +38,8 @@ class OpenReport(QObject):
         self._stepping = False  # inside undo()/redo(): a failed step is put back there
         self._replaying = False  # moving the stack's index back after a failed step: commands do nothing
         self._failure: OperationFailed | None = None
+        self._recoloured: tuple[OpChanges | None, set[str]] = (None, set())
+        self._unsettled: list[OpChanges] = []
 
     # -- what views read (the session's own state, never a copy) ---------------------------------
 
@@ -88,8 +95,11 @@ class OpenReport(QObject):
         return self.app.findings_at(address)
 
     def recoloured(self, changes: OpChanges) -> set[str]:
-        """The cells an operation gave another colour (their worst finding changed)."""
-        return self.app.recoloured(changes.audit)
+        """The cells an operation gave another colour (their worst finding changed): worked out once per
+        operation, however many views ask."""
+        if self._recoloured[0] is not changes:
+            self._recoloured = (changes, self.app.recoloured(changes.audit))
+        return self._recoloured[1]
 
     def export(self, path):
         """The report as a file (the format its name says)."""
@@ -168,7 +178,15 @@ class OpenReport(QObject):
     def _announce(self, changes: OpChanges) -> OpChanges:
         self.saved.emit()
         self.changed.emit(changes)
+        self._unsettled.append(changes)
+        if len(self._unsettled) == 1:
+            QTimer.singleShot(0, self, self.settle)  # a zero timer runs after the pending paint
         return changes
+
+    def settle(self) -> None:
+        """Send `settled` for every change not yet sent (the event loop does this after each paint)."""
+        while self._unsettled:
+            self.settled.emit(self._unsettled.pop(0))
 
     # -- undo and redo: a step whose write fails leaves the stack where it was ---------------------
 

@@ -249,7 +249,7 @@ class SelfEvalEditor(QWidget):
         layout.addWidget(self.texts)
         self.note = Note(self)  # why an entry above was refused, just under it
         self.model.refused.connect(lambda message: self._tell(message, refused=True))
-        session.changed.connect(self._on_change)
+        session.settled.connect(self._on_change)
         self.refresh()
 
     # -- building

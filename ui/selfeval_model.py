@@ -175,7 +175,7 @@ class IndicatorModel(QAbstractTableModel):
         table = self.table()
         if not table:
             return [], None
-        evaluation = SelfEvaluation.from_dict(table, self.table_index + 1)
+        evaluation = self.session.checker.selfeval_evaluation(self.table_index)  # as read by the checker
         parsed = [
             (i, g, l1, l2) for g in evaluation.goals for l1 in g.groups for l2 in l1.groups for i in l2.indicators
         ]

@@ -79,8 +79,9 @@ class SelfEvalTracker:
             self._listing = None
         return before, after
 
-    def update(self, tables: Any) -> TablesUpdate:
-        """Take new tables; read and check again only those that differ from the table at the same place.
+    def update(self, tables: Any, read: Mapping[int, SelfEvaluation] | None = None) -> TablesUpdate:
+        """Take new tables; read and check again only those that differ from the table at the same place
+        (`read` may hold some of them already read, by position).
 
         A malformed table raises SelfEvalError before anything changes.
         """
@@ -90,7 +91,7 @@ class SelfEvalTracker:
         changed = [i for i, table in enumerate(tables) if i >= len(old) or table != old[i]]
         # A table's place is part of what it reads as (an unnamed project is called 第n张), so an
         # equal table at the same place reads the same; everything new is read before anything changes.
-        fresh = {i: SelfEvaluation.from_dict(tables[i], i + 1) for i in changed}
+        fresh = {i: (read or {}).get(i) or SelfEvaluation.from_dict(tables[i], i + 1) for i in changed}
         gone = range(len(tables), len(old))
         touched = [*changed, *gone]
         before = [f for i in touched if i < len(old) for f in self._table_findings(i)]
