@@ -61,6 +61,16 @@ def bench(units: int, runs: int) -> dict[str, str]:
                     runs // 4 or 1,
                     lambda n: set_selfeval(db, first, edited_selfeval(seed.selfeval, 1, n % 2 == 0)),
                 ),
+                "durable self-evaluation edit as an open report writes it (that table only, nothing read back)": timed(
+                    runs // 4 or 1,
+                    lambda n: set_selfeval(
+                        db,
+                        first,
+                        edited_selfeval(seed.selfeval, 1, n % 2 == 0),
+                        positions={1},
+                        stored=edited_selfeval(seed.selfeval, 1, n % 2 == 1),
+                    ),
+                ),
                 "load report (383 cells + 10 self-evaluation tables)": timed(
                     runs // 4 or 1, lambda n: load_report(db, first)
                 ),
