@@ -331,11 +331,14 @@ class SelfEvalEditor(QWidget):
         # write is refused with its reason (and the text stays) rather than keys doing nothing.
         read_only = self.session.locked
         for field in self.fields:
-            field.setReadOnly(read_only)
+            if field.isReadOnly() != read_only:
+                field.setReadOnly(read_only)
         for box in (self.reason, self.measures):
-            box.setReadOnly(read_only)
+            if box.isReadOnly() != read_only:
+                box.setReadOnly(read_only)
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button, self.adopt_button):
-            button.setEnabled(not read_only)
+            if button.isEnabled() == read_only:
+                button.setEnabled(not read_only)
         if changes is None or changes.selfeval_list:
             self._recolour()
         else:

@@ -53,7 +53,10 @@ class TotalsBar(QFrame):
         printed = evaluation.total
         typed, indicators, missing = typed_total(evaluation)
         rules = computed_total(evaluation)
-        _show_grade(self.printed_grade, printed, "按所填总分")
+        names = {grade(v) for v in (printed, typed) if v is not None}
+        differ = len(names) > 1
+        said = f"等级不一致：按所填总分为“{grade(printed)}”，按各项得分合计为“{grade(typed)}”" if differ else None
+        _show_grade(self.printed_grade, printed, "按所填总分", said)
         self.rule_total.setText(f"{rules:f}" if rules is not None else "—")
         self.rule_total.setToolTip(
             "预算执行得分与各指标得分按评分规则计算之和（不能计算的按所填得分）"
@@ -81,12 +84,7 @@ class TotalsBar(QFrame):
         elif typed is not None:
             tip = f"总分未填；{tip}"
         restyle(self.typed_sum, f"background: {colour}; padding: 0 3px;" if colour else "padding: 0 3px;", tip)
-        _show_grade(self.sum_grade, typed, "按各项得分合计")
-        names = {grade(v) for v in (printed, typed) if v is not None}
-        if len(names) > 1:
-            said = f"等级不一致：按所填总分为“{grade(printed)}”，按各项得分合计为“{grade(typed)}”"
-            for label in (self.printed_grade, self.sum_grade):
-                restyle(label, label.styleSheet() + f" background: {SEVERITY_COLOURS['error'].name()};", said)
+        _show_grade(self.sum_grade, typed, "按各项得分合计", said)
         weights = sum((i.weight or Decimal(0) for i in evaluation.indicators), Decimal(0))
         budget_points = evaluation.budget.full_points
         self.points.setText(
@@ -97,11 +95,17 @@ class TotalsBar(QFrame):
         self.points.setToolTip(f"预算执行 {plain(budget_points)} ＋ 指标权重 {plain(weights)}")
 
 
-def _show_grade(label: QLabel, total: Decimal | None, how: str) -> None:
+def _show_grade(label: QLabel, total: Decimal | None, how: str, disagreement: str | None = None) -> None:
+    """The 等级 of a total in its colour; `disagreement` (the printed and the summed 等级 differ) marks
+    it as an error and is its tooltip. One style sheet, set only when it differs."""
     name = grade(total) if total is not None else "—"
     label.setText(name)
+    style = f"color: {GRADE_COLOURS.get(name, '#333')}; padding: 0 3px;"
+    if disagreement:
+        style += f" background: {SEVERITY_COLOURS['error'].name()};"
     restyle(
         label,
-        f"color: {GRADE_COLOURS.get(name, '#333')}; padding: 0 3px;",
-        f"{how}：{total:f} 分，等级“{name}”（优 ≥ 90，良 80–90，中 60–80，差 < 60）" if total is not None else "",
+        style,
+        disagreement
+        or (f"{how}：{total:f} 分，等级“{name}”（优 ≥ 90，良 80–90，中 60–80，差 < 60）" if total is not None else ""),
     )
