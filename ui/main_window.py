@@ -242,9 +242,10 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
         return OpenReport(self.context.open_session(key), self)
 
     def open_report(self, report_id: int | str, year_item: QTreeWidgetItem) -> None:
-        if self.session is not None:  # what the report being left still owes its views, then no more
+        if self.session is not None:  # what the report being left still owes its views; then it goes
             self.session.settle()
             self.session.settled.disconnect(self._after_change)
+            self.session.deleteLater()  # with its checker and undo stack (they were kept for the whole run)
         for view in list(self.views.values()) + list(self.selfeval_editors.values()):
             self.stack.removeWidget(view)
             view.deleteLater()
