@@ -233,24 +233,18 @@ def _placed(model) -> list:
     place (bound as in_report, in_table, p0, p1 …): each level's id is a subquery on the one above."""
     if model not in _PLACED:
         tables = SelfEvalTable.__table__
-        parent = (
-            select(tables.c.id)
-            .where(tables.c.report_id == bindparam("in_report"), tables.c.position == bindparam("in_table"))
-            .scalar_subquery()
-        )
-        chain = _CHAIN[model]
-        for depth, level in enumerate(chain[:-1]):
-            columns = level.__table__.c
-            parent = (
-                select(columns.id)
-                .where(columns[_PARENT[level]] == parent, columns.position == bindparam(f"p{depth}"))
-                .scalar_subquery()
-            )
+        at_table = [tables.c.report_id == bindparam("in_report"), tables.c.position == bindparam("in_table")]
         if model is SelfEvalTable:
-            _PLACED[model] = [tables.c.report_id == bindparam("in_report"), tables.c.position == bindparam("in_table")]
+            _PLACED[model] = at_table
         else:
+            parent = select(tables.c.id).where(*at_table).scalar_subquery()
+            *above, _ = _CHAIN[model]
+            for depth, level in enumerate(above):
+                columns = level.__table__.c
+                where = (columns[_PARENT[level]] == parent, columns.position == bindparam(f"p{depth}"))
+                parent = select(columns.id).where(*where).scalar_subquery()
             columns = model.__table__.c
-            _PLACED[model] = [columns[_PARENT[model]] == parent, columns.position == bindparam(f"p{len(chain) - 1}")]
+            _PLACED[model] = [columns[_PARENT[model]] == parent, columns.position == bindparam(f"p{len(above)}")]
     return _PLACED[model]
 
 

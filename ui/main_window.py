@@ -241,11 +241,16 @@ class MainWindow(FileActions, DepartmentActions, QMainWindow):
                 return OpenConsolidation(self.context.department.consolidate(int(department), int(year)), self)
         return OpenReport(self.context.open_session(key), self)
 
-    def open_report(self, report_id: int | str, year_item: QTreeWidgetItem) -> None:
-        if self.session is not None:  # what the report being left still owes its views; then it goes
+    def leave_session(self) -> None:
+        """Let the open report go: first what it still owes its views, then it, its checker and undo stack."""
+        if self.session is not None:
             self.session.settle()
             self.session.settled.disconnect(self._after_change)
-            self.session.deleteLater()  # with its checker and undo stack (they were kept for the whole run)
+            self.session.deleteLater()
+            self.session = None
+
+    def open_report(self, report_id: int | str, year_item: QTreeWidgetItem) -> None:
+        self.leave_session()
         for view in list(self.views.values()) + list(self.selfeval_editors.values()):
             self.stack.removeWidget(view)
             view.deleteLater()

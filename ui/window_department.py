@@ -74,7 +74,7 @@ class DepartmentActions:
         except OperationFailed as failure:
             warn(self, "导入未进行", failure)
             return None
-        self.session = None
+        self.leave_session()
         self._open_key = None
         self.populate_tree()
         box = QMessageBox(
@@ -138,6 +138,6 @@ class DepartmentActions:
         except OperationFailed as failure:
             warn(self, "未能完成", failure)
             return
-        self.session = None
+        self.leave_session()
         self._open_key = None
         self.populate_tree()

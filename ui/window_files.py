@@ -42,7 +42,7 @@ class FileActions:
         if notes:
             QMessageBox.information(self, "导入完成", said + "\n\n" + "\n".join(notes))
         self.statusBar().showMessage(said, 10000)
-        self.session = None
+        self.leave_session()
         self.populate_tree(outcome.report_id)
 
     def export_file(self) -> None:
