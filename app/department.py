@@ -309,6 +309,11 @@ class Department:
             rows.append(OverviewRow(member.name, member.report_id, member.status, by_table))
         return Overview(node.name, year, tables, tuple(rows))
 
+    def _last_year(self, report: Report) -> Report | None:
+        """The unit's report of the year before, as an open report's session finds it (for the 跨年 checks)."""
+        info = repository.find_report(self.db, report.unit_name, report.year - 1)
+        return repository.load_report(self.db, info.id) if info else None
+
     def finding_counts(self, report_ids: list[int]) -> dict[int, dict]:
         """Per report: {table: {"error", "warning", "rounding", "warnings": [finding keys]}}, audited when stale."""
         current = units.stamps(self.db, report_ids, version())
@@ -318,7 +323,8 @@ class Department:
             stamp, counts = cached.get(report_id, (None, None))
             if stamp != current[report_id]:
                 report = repository.load_report(self.db, report_id)
-                counts = count_findings(Checker(load_template_set(report.year, report.region), report).findings())
+                templates = load_template_set(report.year, report.region)
+                counts = count_findings(Checker(templates, report, self._last_year(report)).findings())
                 fresh[report_id] = (current[report_id], counts)
             result[report_id] = counts
         units.store_counts(self.db, fresh)
@@ -388,7 +394,7 @@ class Department:
 
         node = self.ensure_department(department)
         read, refused, moved, skipped = [], [], [], []
-        counts = {}
+        imported = {}
         for path in map(Path, files):
             if path.name.startswith(("~$", ".")):
                 skipped.append(path.name)  # Excel's lock file of an open workbook, or a hidden file
@@ -409,7 +415,12 @@ class Department:
             if before is not None:
                 moved.append((report.unit_name, before))
             read.append((path.name, report.unit_name, len(report.cells), existed))
-            counts[report_id] = count_findings(Checker(templates, report).findings())
+            imported[report_id] = (templates, report)
+        # Counted once every file is in: a folder may hold a unit's last year too (its 跨年 checks read it).
+        counts = {
+            i: count_findings(Checker(templates, report, self._last_year(report)).findings())
+            for i, (templates, report) in imported.items()
+        }
         stamps = units.stamps(self.db, list(counts), version())
         units.store_counts(self.db, {i: (stamps[i], c) for i, c in counts.items()})
         return FolderImport(node.name, tuple(read), tuple(refused), tuple(moved), tuple(skipped))

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from core.consolidate import Adjustment
 from core.report import Report
@@ -290,17 +290,33 @@ def set_adjustments(db: Database, department_id: int, year: int, entries: Iterab
 # -- finding counts kept for the overview --------------------------------------------------------
 
 
+def predecessors(db: Database, report_ids: Sequence[int]) -> dict[int, int | None]:
+    """Each report's last year: the same unit's report of the year before, when the database holds one."""
+    earlier = aliased(ReportRecord)
+    same_unit = (earlier.unit_id == ReportRecord.unit_id) & (earlier.year == ReportRecord.year - 1)
+    with db.reading() as session:
+        rows = session.execute(
+            select(ReportRecord.id, earlier.id)
+            .outerjoin(earlier, same_unit)
+            .where(ReportRecord.id.in_(list(report_ids)))
+        ).all()
+    return dict(rows)
+
+
 def stamps(db: Database, report_ids: Sequence[int], version: str) -> dict[int, str]:
-    """Each report's current stamp: the program version and its latest edit-log entry."""
+    """Each report's current stamp: the program version, its latest edit-log entry and its last year's
+    (the 跨年 checks read that report too)."""
+    before = predecessors(db, report_ids)
+    wanted = {*report_ids, *(i for i in before.values() if i is not None)}
     with db.reading() as session:
         latest = dict(
             session.execute(
                 select(EditLogEntry.report_id, func.max(EditLogEntry.id))
-                .where(EditLogEntry.report_id.in_(list(report_ids)))
+                .where(EditLogEntry.report_id.in_(list(wanted)))
                 .group_by(EditLogEntry.report_id)
             ).all()
         )
-    return {i: f"{version}|{latest.get(i, 0)}" for i in report_ids}
+    return {i: f"{version}|{latest.get(i, 0)}|上年 {before.get(i)}:{latest.get(before.get(i), 0)}" for i in report_ids}
 
 
 def cached_counts(db: Database, report_ids: Sequence[int]) -> dict[int, tuple[str, dict]]:

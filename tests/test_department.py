@@ -243,3 +243,33 @@ def test_units_of_inner_departments_and_sub_units_are_summed(db, seed000):
     department.set_adjustments("局属事业单位", 2023, [Adjustment("公开09:1:7", -100, "调整", False)])
     consolidated = department.consolidate(DEPARTMENT_NAME, 2023)
     assert consolidated.value("公开09:1:7") == sum(factors.values()) * seed.cells["公开09:1:7"] - 100
+
+
+def test_overview_counts_the_cross_year_checks_and_follows_last_years_edits(db, tmp_path, seed000):
+    """The window shows a unit's 跨年 findings (last year's 年末 ≠ this year's 年初): so does the overview,
+    and an edit of last year's report is counted again, although this year's report did not change."""
+    import copy
+
+    from core.audit import Checker
+
+    seed, templates = seed000
+    department = Department(db)
+    department.import_folder(unit_folder(tmp_path / "units", seed, factors=(1,)), DEPARTMENT_NAME)
+    report = repository.load_report(db, repository.find_report(db, "下属单位1", 2023).id)
+    previous = copy.deepcopy(report)
+    previous.year = 2022
+    previous.cells["公开01:60:2"] = report.cells["公开01:29:1"] + 1_000_000  # 1 万元 more than was carried over
+    previous_id = repository.import_report(db, previous)
+
+    def overview_warnings():
+        return department.overview(DEPARTMENT_NAME, 2023).rows[0].by_table.get("公开01", Counts(0, 0, 0, 0)).warning
+
+    def window_warnings(last_year):
+        findings = Checker(templates, report, last_year).findings()
+        return [f for f in findings if f.table == "公开01" and f.severity == "warning"]
+
+    shown = window_warnings(repository.load_report(db, previous_id))
+    assert any(f.rule.startswith("跨年.") for f in shown), "the carry-over differs by 1 万元"
+    assert overview_warnings() == len(shown)
+    repository.set_cells(db, previous_id, [("公开01:60:2", report.cells["公开01:29:1"])])
+    assert overview_warnings() == len(window_warnings(repository.load_report(db, previous_id))) == len(shown) - 1
