@@ -174,6 +174,26 @@ def test_renaming_the_project_keeps_the_tree_on_it_and_ctrl_z_in_the_entry_undoe
     assert_no_stray_editor(qtlog)
 
 
+def test_ctrl_z_after_enter_in_the_last_entry_undoes_the_saved_total(window, qtbot):
+    """总分 is the last entry: Enter saves it and the cursor stays; Ctrl+Z then takes the saved step back
+    (as after Enter in the grid), rather than only the typing, which would leave an unsaved 总分 on screen."""
+    editor = open_from_tree(qtbot, window, PROJECT)
+    total = editor.total_field
+    total.setFocus()
+    total.selectAll()
+    qtbot.keyClicks(total, "88")
+    qtbot.keyClick(total, Qt.Key.Key_Return)
+    settle()
+    assert score_table(window)["total"] == "88" and total.hasFocus()
+    qtbot.keyClick(total, Qt.Key.Key_Z, CTRL)
+    settle()
+    assert score_table(window)["total"] == "98.9" and total.text() == "98.9" and not total.isModified()
+
+
+def score_table(window):
+    return repository.load_report(window.context.db, window.session.report_id).selfeval[1]
+
+
 def test_typed_scores_drive_the_sum_beside_the_printed_total_and_both_grades(window, qtbot):
     editor = open_from_tree(qtbot, window, PROJECT)
     totals = editor.totals

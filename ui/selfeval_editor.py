@@ -447,6 +447,8 @@ class SelfEvalEditor(QWidget):
         return False
 
     def _taken(self, field: _Field) -> None:
+        """The entry's text is what is stored: Ctrl+Z in it now undoes the report's last step (not the typing)."""
+        field.setModified(False)
         if field in self._unsaved:
             self._unsaved.discard(field)
             self._recolour()
