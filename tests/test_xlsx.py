@@ -405,5 +405,7 @@ def test_a_workbook_saved_again_by_libreoffice_reads_the_same(tmp_path, exported
         capture_output=True,
         timeout=120,
     )
+    if not (out / path.name).exists():  # LibreOffice without Calc converts nothing, and says so only on stderr
+        pytest.skip("LibreOffice has no Calc (libreoffice-calc) to save the workbook with")
     again, _, _ = read_workbook(out / path.name)
     assert (again.cells, again.labels, again.selfeval) == (report.cells, report.labels, report.selfeval)
