@@ -12,7 +12,7 @@ from core.reportfile import read_report
 from core.selfeval_edit import table_label
 from db import repository
 from db.database import Database
-from db.models import STATUS_LOCKED
+from db.models import STATUS_DRAFT, STATUS_LOCKED
 from tests.conftest import SEED_REPORTS
 from tests.window_helpers import settle
 from ui.open_report import OpenReport
@@ -415,6 +415,18 @@ def test_a_locked_report_is_shown_read_only(qtbot, session):
     assert not editor.add_button.isEnabled() and not editor.adopt_button.isEnabled()
     assert not editor.model.flags(editor.model.index(0, SCORE)) & Qt.ItemFlag.ItemIsEditable
     assert editor.adopt_suggestions() == 0 and locked.undo_stack.count() == 0
+
+
+def test_locking_while_the_editor_is_open_makes_it_read_only_and_unlocking_undoes_that(qtbot, session):
+    editor = open_editor(qtbot, session, FIRST_PROJECT)
+    assert not any(f.isReadOnly() for f in editor.fields) and editor.add_button.isEnabled()
+    session.set_status(STATUS_LOCKED)
+    settle()
+    assert all(f.isReadOnly() for f in editor.fields) and editor.reason.isReadOnly()
+    assert not editor.add_button.isEnabled()
+    session.set_status(STATUS_DRAFT)
+    settle()
+    assert not any(f.isReadOnly() for f in editor.fields) and editor.add_button.isEnabled()
 
 
 def test_screenshot_of_the_first_project_table(qtbot, session, tmp_path):

@@ -345,7 +345,9 @@ class SelfEvalEditor(QWidget):
             self._recolour(retexted | self._touched(changes))
 
     def _on_change(self, changes) -> None:
-        if self.model.table_index in changes.selfeval or changes.selfeval_list:
+        if changes.status:  # locked or unlocked: the entries and buttons take typing or not
+            self.refresh()
+        elif self.model.table_index in changes.selfeval or changes.selfeval_list:
             self._tell("")  # a change went through: an earlier refusal is over
             self.refresh(changes)
         elif changes.findings_changed and self._concerns(changes):
