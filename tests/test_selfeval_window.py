@@ -178,12 +178,7 @@ def test_ctrl_z_after_enter_in_the_last_entry_undoes_the_saved_total(window, qtb
     """总分 is the last entry: Enter saves it and the cursor stays; Ctrl+Z then takes the saved step back
     (as after Enter in the grid), rather than only the typing, which would leave an unsaved 总分 on screen."""
     editor = open_from_tree(qtbot, window, PROJECT)
-    total = editor.total_field
-    total.setFocus()
-    total.selectAll()
-    qtbot.keyClicks(total, "88")
-    qtbot.keyClick(total, Qt.Key.Key_Return)
-    settle()
+    total = type_total(qtbot, editor, "88")
     assert score_table(window)["total"] == "88" and total.hasFocus()
     qtbot.keyClick(total, Qt.Key.Key_Z, CTRL)
     settle()
@@ -192,6 +187,17 @@ def test_ctrl_z_after_enter_in_the_last_entry_undoes_the_saved_total(window, qtb
 
 def score_table(window):
     return repository.load_report(window.context.db, window.session.report_id).selfeval[1]
+
+
+def type_total(qtbot, editor, text):
+    """Type over the 总分 entry and press Enter, as the officer does."""
+    total = editor.total_field
+    total.setFocus()
+    total.selectAll()
+    qtbot.keyClicks(total, text)
+    qtbot.keyClick(total, Qt.Key.Key_Return)
+    settle()
+    return total
 
 
 def test_typed_scores_drive_the_sum_beside_the_printed_total_and_both_grades(window, qtbot):
@@ -209,13 +215,8 @@ def test_typed_scores_drive_the_sum_beside_the_printed_total_and_both_grades(win
     assert "等级不一致" in totals.sum_grade.toolTip()
     assert totals.rule_total.text() == "98.90" and totals.rule_grade.text() == "优", "the rules give 15 still"
 
-    total = editor.total_field
-    total.setFocus()
-    total.selectAll()
-    qtbot.keyClicks(total, "88.9")
-    qtbot.keyClick(total, Qt.Key.Key_Return)
-    settle()
-    assert repository.load_report(window.context.db, window.session.report_id).selfeval[1]["total"] == "88.9"
+    type_total(qtbot, editor, "88.9")
+    assert score_table(window)["total"] == "88.9"
     assert (totals.printed_grade.text(), totals.sum_grade.text()) == ("良", "良")
     assert (
         "相符" in totals.typed_sum.toolTip() and SEVERITY_COLOURS["error"].name() not in totals.typed_sum.styleSheet()
