@@ -109,7 +109,7 @@ class ReportSession:
 
     @property
     def amount_unit(self) -> str:
-        return self.checker.unit
+        return self.checker.amount_unit
 
     @property
     def selfeval(self) -> list[dict[str, Any]]:
@@ -150,7 +150,7 @@ class ReportSession:
         return Report(
             checker.unit_name,
             checker.year,
-            checker.unit,
+            checker.amount_unit,
             self.unit_code,
             cells=dict(checker.values),
             unit_kind=self.info.unit_kind,

@@ -59,8 +59,8 @@ class Checker:
     def _build(self, templates: TemplateSet, report: Report, previous: Report | None) -> None:
         self.templates = templates
         self.previous = PreviousYear.of(previous, templates) if previous is not None else None
-        self.unit = report.amount_unit
-        self._half = half_digit(self.unit)  # half of the last printed digit: what rounding moves one figure by
+        self.amount_unit = report.amount_unit
+        self._half = half_digit(self.amount_unit)  # half of the last printed digit: what rounding moves one figure by
         self.values: dict[str, int] = {}
         self.labels: dict[str, str] = {}
         for text, value in report.cells.items():
@@ -102,7 +102,7 @@ class Checker:
         self._sort_key = sort_key(templates)
         self._order = sorted((self._sort_key(f), k) for k, f in self._findings.items())
         self._listing: list[Finding] | None = None
-        self._selfeval = SelfEvalTracker(templates, self.describer, self.unit, self.values, report.selfeval)
+        self._selfeval = SelfEvalTracker(templates, self.describer, self.amount_unit, self.values, report.selfeval)
         for position in range(len(self._selfeval.tables)):
             self._index_reads(self._selfeval.reads(position))
 
@@ -406,7 +406,7 @@ class Checker:
             return None
         # A blank cell is exactly zero: only filled cells carry a rounding error (core.rules.rounding).
         severity = classify(diff, filled, self._half, check.rule.severity)
-        message = check_message(check, self.describer, actual, expected, self.unit, filled, self._half)
+        message = check_message(check, self.describer, actual, expected, self.amount_unit, filled, self._half)
         table = check.left[0][0].split(":")[0]
         return Finding(check.rule.id, severity, table, check.addresses, expected, actual, diff, message, check.key)
 
@@ -434,13 +434,13 @@ class Checker:
         diff = actual - expected
         if diff == 0 or (check.rule.relation == "<=" and diff < 0):
             return None
-        message = cross_year_message(check, self.describer, previous, actual, expected, self.unit, self.year)
+        message = cross_year_message(check, self.describer, previous, actual, expected, self.amount_unit, self.year)
         table = check.left[0][0].split(":")[0]
         cells = tuple(a for a, _ in current)
         return Finding(check.rule.id, check.rule.severity, table, cells, expected, actual, diff, message, check.key)
 
     def _cell_finding(self, address: str) -> Finding | None:
-        return negative_amount(address, self.values.get(address), self.describer, self.unit)
+        return negative_amount(address, self.values.get(address), self.describer, self.amount_unit)
 
     def _row_finding(self, table_id: str, row: str) -> Finding | None:
         present = row in self.present.get(table_id, ())
