@@ -16,7 +16,7 @@ from core.consolidate import Adjustment, Consolidation, ConsolidationError
 from core.findings import SEVERITIES, Finding
 from core.money import amount_text, unit_fen
 from core.report import Report
-from core.templates import load_template_set
+from core.templates import TemplateSet, load_template_set
 from core.version import version
 from db import repository, units
 from db.database import Database
@@ -309,11 +309,6 @@ class Department:
             rows.append(OverviewRow(member.name, member.report_id, member.status, by_table))
         return Overview(node.name, year, tables, tuple(rows))
 
-    def _last_year(self, report: Report) -> Report | None:
-        """The unit's report of the year before, as an open report's session finds it (for the 跨年 checks)."""
-        info = repository.find_report(self.db, report.unit_name, report.year - 1)
-        return repository.load_report(self.db, info.id) if info else None
-
     def finding_counts(self, report_ids: list[int]) -> dict[int, dict]:
         """Per report: {table: {"error", "warning", "rounding", "warnings": [finding keys]}}, audited when stale."""
         current = units.stamps(self.db, report_ids, version())
@@ -324,7 +319,7 @@ class Department:
             if stamp != current[report_id]:
                 report = repository.load_report(self.db, report_id)
                 templates = load_template_set(report.year, report.region)
-                counts = count_findings(Checker(templates, report, self._last_year(report)).findings())
+                counts = counted(self.db, templates, report)
                 fresh[report_id] = (current[report_id], counts)
             result[report_id] = counts
         units.store_counts(self.db, fresh)
@@ -417,13 +412,17 @@ class Department:
             read.append((path.name, report.unit_name, len(report.cells), existed))
             imported[report_id] = (templates, report)
         # Counted once every file is in: a folder may hold a unit's last year too (its 跨年 checks read it).
-        counts = {
-            i: count_findings(Checker(templates, report, self._last_year(report)).findings())
-            for i, (templates, report) in imported.items()
-        }
+        counts = {i: counted(self.db, templates, report) for i, (templates, report) in imported.items()}
         stamps = units.stamps(self.db, list(counts), version())
         units.store_counts(self.db, {i: (stamps[i], c) for i, c in counts.items()})
         return FolderImport(node.name, tuple(read), tuple(refused), tuple(moved), tuple(skipped))
+
+
+def counted(db: Database, templates: TemplateSet, report: Report) -> dict[str, dict]:
+    """A unit's findings counted as its window shows them: with the 跨年 checks against its last year."""
+    return count_findings(
+        Checker(templates, report, repository.load_last_year(db, report.unit_name, report.year)).findings()
+    )
 
 
 def count_findings(findings: Iterable[Finding]) -> dict[str, dict]:

@@ -362,8 +362,7 @@ class ReportSession:
         """Last year's report of the same unit, if the database holds it (read once per session)."""
         if not self._previous:
             with failing_as_operation():
-                info = repository.find_report(self.db, self.info.unit_name, self.info.year - 1)
-                self._previous.append(repository.load_report(self.db, info.id) if info else None)
+                self._previous.append(repository.load_last_year(self.db, self.info.unit_name, self.info.year))
         return self._previous[0]
 
     def previous_value(self, address: str) -> int | None | bool:

@@ -115,6 +115,12 @@ def find_report(db: Database, unit_name: str, year: int) -> ReportInfo | None:
         return _info(*row) if row else None
 
 
+def load_last_year(db: Database, unit_name: str, year: int) -> Report | None:
+    """The unit's report of the year before `year`, when the database holds one (what the 跨年 checks read)."""
+    info = find_report(db, unit_name, year - 1)
+    return load_report(db, info.id) if info else None
+
+
 def report_info(db: Database, report_id: int) -> ReportInfo:
     with db.reading() as session:
         record = session.get(ReportRecord, report_id)

@@ -38,10 +38,10 @@ def test_window_benchmark_types_into_the_real_window(tmp_path, qapp):
     report, _ = read_report(SEED_REPORTS["000"])
     window, db = bench_window.make_window(tmp_path, report)
     try:
-        typed = bench_window.type_cells(window, 2, None)
+        typed, typed_settled = bench_window.type_cells(window, 2, None)
         scores, settled = bench_window.type_scores(window, 2, None)
-        assert set(typed) == {*bench_window.CELLS, "settled"} and all(len(typed[c]) == 2 for c in bench_window.CELLS)
-        assert len(typed["settled"]) == 2 * len(bench_window.CELLS)
+        assert set(typed) == set(bench_window.CELLS) and all(len(s) == 2 for s in typed.values())
+        assert len(typed_settled) == 2 * len(bench_window.CELLS)
         assert len(scores) == len(settled) == 2 and all(a <= b for a, b in zip(scores, settled, strict=True))
         # Two keystrokes per cell: raised by 1 万元, then the seed's figure typed back as the grid shows it
         # (to 0.01 万元), so the database holds that.

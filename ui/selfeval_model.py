@@ -229,10 +229,8 @@ class IndicatorModel(QAbstractTableModel):
 
     def _recolour_findings(self, changes: OpChanges) -> None:
         """Repaint the cells of this table's findings that came or went."""
-        if not changes.findings_changed or not self.rows:
-            return
         name = self.table_name()
-        if not any(f.table == name for f in changes.audit.appeared + changes.audit.disappeared):
+        if not self.rows or not any(f.table == name for f in changes.audit.appeared + changes.audit.disappeared):
             return
         if self._cells is None:
             self._cells = {}

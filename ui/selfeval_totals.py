@@ -53,8 +53,7 @@ class TotalsBar(QFrame):
         printed = evaluation.total
         typed, indicators, missing = typed_total(evaluation)
         rules = computed_total(evaluation)
-        names = {grade(v) for v in (printed, typed) if v is not None}
-        differ = len(names) > 1
+        differ = len({grade(v) for v in (printed, typed) if v is not None}) > 1
         said = f"等级不一致：按所填总分为“{grade(printed)}”，按各项得分合计为“{grade(typed)}”" if differ else None
         _show_grade(self.printed_grade, printed, "按所填总分", said)
         self.rule_total.setText(f"{rules:f}" if rules is not None else "—")
